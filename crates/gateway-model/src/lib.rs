@@ -1,0 +1,31 @@
+//! Pure domain logic of gateway-console, shared by the app (wasm) and devcluster (native).
+//! No I/O, no UI framework: everything here is tested natively with `cargo test -p gateway-model`.
+//!
+//! - [`names`]: names, namespaces, labels and [`names::GatewayScope`].
+//! - [`gateway`]: the `Gateway` CRD types (lossless round trips) and helpers.
+//! - [`health`]: gateway health, addresses, node ports and URLs.
+//! - [`legacy`]: recognising 3.0/3.1 legacy gateways.
+//! - [`providers`]: load balancer provider catalogue.
+//! - [`config_options`]: ingress-nginx ConfigMap option catalogue.
+//! - [`validation`]: field validation with stable codes; server `422` mapping.
+//! - [`form`]: the Enable/Edit dialog model, merge patches and rebasing.
+//! - [`json_diff`]: merge patches and change lists between JSON documents.
+//! - [`watch_cache`]: list+watch cache reducer.
+//! - [`access_log`]: controller log line classification and access-log parsing.
+//! - [`promql`]: PromQL of the gateway metrics.
+//! - [`kubesphere_config`]: the working namespace from `kubesphere-config`.
+
+pub mod names;
+
+pub mod access_log;
+pub mod config_options;
+pub mod form;
+pub mod gateway;
+pub mod health;
+pub mod json_diff;
+pub mod kubesphere_config;
+pub mod legacy;
+pub mod promql;
+pub mod providers;
+pub mod validation;
+pub mod watch_cache;

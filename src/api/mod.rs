@@ -1,0 +1,9 @@
+//! Talking to the Kubernetes API: the client, its error type, and list+watch streaming.
+
+pub mod client;
+pub mod discovery;
+pub mod error;
+pub mod watch;
+
+pub use client::{abort_on_cleanup, KubeClient};
+pub use error::ApiError;

@@ -1,0 +1,310 @@
+//! List + watch as one reusable piece: list, then stream newline-delimited `WatchEvent`s from the
+//! list's resourceVersion, resume from the last seen resourceVersion when the server closes the
+//! stream, re-list on 410 Gone, back off on failures. What to do with the data is the caller's
+//! business (the state layer feeds a pure watch-cache reducer).
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{Reflect, Uint8Array};
+use kube_core::params::{ListParams, WatchParams};
+use kube_core::{ObjectList, Request, WatchEvent};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, ReadableStreamDefaultReader, TextDecodeOptions, TextDecoder};
+
+use super::client::{is_abort, KubeClient};
+use super::error::ApiError;
+
+/// Seconds the server may keep one watch open before we reconnect (below common proxy timeouts).
+pub const WATCH_TIMEOUT_SECONDS: u32 = 290;
+/// Longest single line accepted from a stream (a watch event of a huge object, or a log line).
+pub const MAX_LINE_BYTES: usize = 8 * 1024 * 1024;
+
+/// What a list+watch loop reports.
+pub enum WatchUpdate<K> {
+    /// A (re-)list: the complete current state.
+    Listed(ObjectList<K>),
+    /// One event from the watch stream.
+    Event(WatchEvent<K>),
+    /// The loop is streaming (after a list or a resumed watch).
+    Live,
+    /// A request failed; the loop retries after `retry_in_ms`.
+    Failed { error: ApiError, retry_in_ms: u32 },
+}
+
+/// Splits a byte stream decoded as UTF-8 into complete lines, keeping the unfinished tail.
+#[derive(Default, Debug)]
+pub struct LineBuffer {
+    pending: String,
+}
+
+impl LineBuffer {
+    /// Appends text; returns the complete, non-empty lines. A line longer than
+    /// [`MAX_LINE_BYTES`] is an error (the buffer is bounded).
+    pub fn push(&mut self, text: &str) -> Result<Vec<String>, String> {
+        self.pending.push_str(text);
+        let mut lines = Vec::new();
+        while let Some(pos) = self.pending.find('\n') {
+            let line: String = self.pending.drain(..=pos).collect();
+            let line = line.trim_end_matches(['\n', '\r']);
+            if !line.is_empty() {
+                lines.push(line.to_string());
+            }
+        }
+        if self.pending.len() > MAX_LINE_BYTES {
+            self.pending.clear();
+            return Err(format!("a line is longer than {MAX_LINE_BYTES} bytes"));
+        }
+        Ok(lines)
+    }
+
+    /// The unfinished tail, if any (for streams that end without a newline).
+    pub fn finish(&mut self) -> Option<String> {
+        let rest = std::mem::take(&mut self.pending);
+        (!rest.trim().is_empty()).then_some(rest)
+    }
+}
+
+/// Backoff between failed attempts: 1 s doubling to 30 s.
+pub fn backoff_ms(failures: u32) -> u32 {
+    1000u32.saturating_mul(1 << failures.min(5)).min(30_000)
+}
+
+/// The resourceVersion to resume from after an event (objects and bookmarks carry one).
+fn event_resource_version<K: kube_core::Resource>(event: &WatchEvent<K>) -> Option<String> {
+    match event {
+        WatchEvent::Added(o) | WatchEvent::Modified(o) | WatchEvent::Deleted(o) => o.meta().resource_version.clone(),
+        WatchEvent::Bookmark(b) => Some(b.metadata.resource_version.clone()),
+        WatchEvent::Error(_) => None,
+    }
+}
+
+/// Runs list+watch until `stopped` is set or `signal` aborts. `on_update` receives every
+/// update in order. Never returns an error: failures are reported and retried.
+pub async fn list_watch<K, F>(
+    client: KubeClient,
+    request: Request,
+    list_params: ListParams,
+    signal: Option<AbortSignal>,
+    stopped: Rc<Cell<bool>>,
+    on_update: F,
+) where
+    K: kube_core::Resource + DeserializeOwned + Clone + 'static,
+    F: Fn(WatchUpdate<K>),
+{
+    let mut failures = 0u32;
+    let mut resume_from: Option<String> = None;
+    while !stopped.get() {
+        let resource_version = match resume_from.clone() {
+            Some(rv) => rv,
+            None => {
+                let list = match request.list(&list_params) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        on_update(WatchUpdate::Failed {
+                            error: ApiError::Decode { url: String::new(), message: e.to_string() },
+                            retry_in_ms: 0,
+                        });
+                        return;
+                    }
+                };
+                match client.json::<ObjectList<K>>(list, signal.as_ref()).await {
+                    Ok(list) => {
+                        let rv = list.metadata.resource_version.clone().unwrap_or_default();
+                        on_update(WatchUpdate::Listed(list));
+                        rv
+                    }
+                    Err(ApiError::Aborted) => return,
+                    Err(error) => {
+                        let retry_in_ms = backoff_ms(failures);
+                        failures += 1;
+                        on_update(WatchUpdate::Failed { error, retry_in_ms });
+                        sleep(retry_in_ms).await;
+                        continue;
+                    }
+                }
+            }
+        };
+        if stopped.get() {
+            return;
+        }
+        let mut watch_params = WatchParams::default().timeout(WATCH_TIMEOUT_SECONDS).allow_bookmarks();
+        watch_params.label_selector = list_params.label_selector.clone();
+        watch_params.field_selector = list_params.field_selector.clone();
+        let watch = match request.watch(&watch_params, &resource_version) {
+            Ok(r) => r,
+            Err(_) => return,
+        };
+        let mut last_rv = resource_version.clone();
+        match client.stream(watch, signal.as_ref()).await {
+            Ok(stream) => {
+                failures = 0;
+                on_update(WatchUpdate::Live);
+                let mut gone = false;
+                let outcome = read_lines(stream, &stopped, |line| {
+                    match serde_json::from_str::<WatchEvent<K>>(line) {
+                        Ok(WatchEvent::Error(status)) if status.code == 410 => {
+                            gone = true;
+                        }
+                        Ok(event) => {
+                            if let Some(rv) = event_resource_version(&event) {
+                                if !rv.is_empty() {
+                                    last_rv = rv;
+                                }
+                            }
+                            on_update(WatchUpdate::Event(event));
+                        }
+                        Err(e) => on_update(WatchUpdate::Failed {
+                            error: ApiError::Decode { url: String::new(), message: e.to_string() },
+                            retry_in_ms: 0,
+                        }),
+                    }
+                    !gone
+                })
+                .await;
+                match outcome {
+                    StreamEnd::Aborted => return,
+                    StreamEnd::Closed if gone => resume_from = None,
+                    StreamEnd::Closed => resume_from = Some(last_rv),
+                    StreamEnd::Failed(message) => {
+                        let retry_in_ms = backoff_ms(failures);
+                        failures += 1;
+                        on_update(WatchUpdate::Failed {
+                            error: ApiError::Network { url: String::new(), message },
+                            retry_in_ms,
+                        });
+                        resume_from = Some(last_rv);
+                        sleep(retry_in_ms).await;
+                    }
+                }
+            }
+            Err(ApiError::Aborted) => return,
+            Err(error) if error.is_gone() => resume_from = None,
+            Err(error) => {
+                let retry_in_ms = backoff_ms(failures);
+                failures += 1;
+                on_update(WatchUpdate::Failed { error, retry_in_ms });
+                sleep(retry_in_ms).await;
+                // After a failure the cache may have missed events for longer than the server
+                // keeps history; a re-list is the safe way back.
+                resume_from = None;
+            }
+        }
+    }
+}
+
+/// How reading a stream ended.
+pub enum StreamEnd {
+    /// The server closed it (normal for watches after `timeoutSeconds`).
+    Closed,
+    /// Our AbortSignal fired or `stopped` was set.
+    Aborted,
+    /// A read failed.
+    Failed(String),
+}
+
+/// Reads a byte stream as UTF-8 lines, calling `on_line` for each until it returns false.
+pub async fn read_lines(stream: web_sys::ReadableStream, stopped: &Cell<bool>, mut on_line: impl FnMut(&str) -> bool) -> StreamEnd {
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let decoder = match TextDecoder::new() {
+        Ok(d) => d,
+        Err(_) => return StreamEnd::Failed("TextDecoder unavailable".into()),
+    };
+    let options = TextDecodeOptions::new();
+    options.set_stream(true);
+    let mut lines = LineBuffer::default();
+    loop {
+        if stopped.get() {
+            let _ = reader.cancel();
+            return StreamEnd::Aborted;
+        }
+        let chunk = match JsFuture::from(reader.read()).await {
+            Ok(chunk) => chunk,
+            Err(e) if is_abort(&e) => return StreamEnd::Aborted,
+            Err(e) => return StreamEnd::Failed(format!("{e:?}")),
+        };
+        let done = Reflect::get(&chunk, &JsValue::from_str("done")).ok().and_then(|d| d.as_bool()).unwrap_or(true);
+        if done {
+            if let Some(rest) = lines.finish() {
+                on_line(&rest);
+            }
+            return StreamEnd::Closed;
+        }
+        let value = Reflect::get(&chunk, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
+        let bytes: Uint8Array = value.unchecked_into();
+        let text = decoder.decode_with_js_u8_array_and_options(&bytes, &options).unwrap_or_default();
+        match lines.push(&text) {
+            Ok(complete) => {
+                for line in complete {
+                    if !on_line(&line) {
+                        let _ = reader.cancel();
+                        return StreamEnd::Closed;
+                    }
+                }
+            }
+            Err(message) => {
+                let _ = reader.cancel();
+                return StreamEnd::Failed(message);
+            }
+        }
+    }
+}
+
+/// Resolves after `ms` milliseconds (browser timer).
+pub async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_split_across_chunks() {
+        let mut b = LineBuffer::default();
+        assert_eq!(b.push("{\"a\":").unwrap(), Vec::<String>::new());
+        assert_eq!(b.push("1}\n{\"b\"").unwrap(), vec!["{\"a\":1}"]);
+        assert_eq!(b.push(":2}\r\n\n").unwrap(), vec!["{\"b\":2}"]);
+        assert_eq!(b.push("tail").unwrap(), Vec::<String>::new());
+        assert_eq!(b.finish().as_deref(), Some("tail"));
+        assert_eq!(b.finish(), None);
+    }
+
+    #[test]
+    fn line_buffer_is_bounded() {
+        let mut b = LineBuffer::default();
+        let big = "x".repeat(MAX_LINE_BYTES + 1);
+        assert!(b.push(&big).is_err());
+        assert_eq!(b.push("ok\n").unwrap(), vec!["ok"]);
+    }
+
+    #[test]
+    fn backoff_grows_and_caps() {
+        assert_eq!(backoff_ms(0), 1000);
+        assert_eq!(backoff_ms(1), 2000);
+        assert_eq!(backoff_ms(4), 16000);
+        assert_eq!(backoff_ms(5), 30000);
+        assert_eq!(backoff_ms(50), 30000);
+    }
+
+    #[test]
+    fn watch_events_decode() {
+        use k8s_openapi::api::core::v1::Namespace;
+        let added: WatchEvent<Namespace> =
+            serde_json::from_str(r#"{"type":"ADDED","object":{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"demo","resourceVersion":"7"}}}"#).unwrap();
+        assert_eq!(event_resource_version(&added).as_deref(), Some("7"));
+        let bookmark: WatchEvent<Namespace> =
+            serde_json::from_str(r#"{"type":"BOOKMARK","object":{"apiVersion":"v1","kind":"Namespace","metadata":{"resourceVersion":"12"}}}"#).unwrap();
+        assert_eq!(event_resource_version(&bookmark).as_deref(), Some("12"));
+        let gone: WatchEvent<Namespace> =
+            serde_json::from_str(r#"{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too old resource version: 1 (5)","reason":"Expired","code":410}}"#).unwrap();
+        assert!(matches!(gone, WatchEvent::Error(s) if s.code == 410));
+    }
+}

@@ -1,0 +1,123 @@
+//! Runtime configuration from `config.json` next to `index.html`, so one build serves every
+//! deployment. Missing or malformed config → defaults plus a visible warning.
+
+use serde::Deserialize;
+
+/// Settings read at boot.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct AppConfig {
+    /// URL prefix where the Kubernetes API is reachable (`<apiBase>/api`, `<apiBase>/apis`).
+    pub api_base: String,
+    /// Path the app is served under (`""` at the root, `"/ui"` for a sub-path).
+    pub router_base: String,
+    /// Kubernetes service-proxy path of Prometheus, relative to the API (no trailing slash).
+    pub prometheus_path: String,
+    /// Display name of the cluster.
+    pub cluster_name: String,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            api_base: "/k8s".into(),
+            router_base: String::new(),
+            prometheus_path: "/api/v1/namespaces/kubesphere-monitoring-system/services/prometheus-k8s:9090/proxy".into(),
+            cluster_name: "default".into(),
+        }
+    }
+}
+
+/// Why the defaults are in use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigWarning {
+    /// The file could not be fetched (network error or HTTP status).
+    Missing(String),
+    /// The file is not valid JSON or has invalid values.
+    Malformed(String),
+}
+
+impl AppConfig {
+    /// Parses and normalises `config.json`. Trailing slashes are dropped; the router base must
+    /// be empty or start with `/`.
+    pub fn parse(text: &str) -> Result<AppConfig, String> {
+        let mut config: AppConfig = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        config.api_base = config.api_base.trim().trim_end_matches('/').to_string();
+        if config.api_base.is_empty() {
+            return Err("apiBase must not be empty".into());
+        }
+        let base = config.router_base.trim().trim_end_matches('/').to_string();
+        if !base.is_empty() && !base.starts_with('/') {
+            return Err(format!("routerBase must start with '/' (got {base:?})"));
+        }
+        config.router_base = base;
+        config.prometheus_path = config.prometheus_path.trim().trim_end_matches('/').to_string();
+        Ok(config)
+    }
+}
+
+/// Fetches `config.json` relative to the document (works under any sub-path).
+pub async fn load() -> (AppConfig, Option<ConfigWarning>) {
+    let url = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .and_then(|base| web_sys::Url::new_with_base("config.json", &base).ok())
+        .map(|u| u.href())
+        .unwrap_or_else(|| "config.json".into());
+    let response = match gloo_net::http::Request::get(&url).send().await {
+        Ok(r) => r,
+        Err(e) => return (AppConfig::default(), Some(ConfigWarning::Missing(e.to_string()))),
+    };
+    if !response.ok() {
+        let detail = format!("HTTP {} {}", response.status(), response.status_text());
+        return (AppConfig::default(), Some(ConfigWarning::Missing(detail)));
+    }
+    let text = match response.text().await {
+        Ok(t) => t,
+        Err(e) => return (AppConfig::default(), Some(ConfigWarning::Missing(e.to_string()))),
+    };
+    match AppConfig::parse(&text) {
+        Ok(config) => (config, None),
+        Err(e) => (AppConfig::default(), Some(ConfigWarning::Malformed(e))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_fill_missing_fields() {
+        let c = AppConfig::parse(r#"{"apiBase": "/api-proxy/"}"#).unwrap();
+        assert_eq!(c.api_base, "/api-proxy");
+        assert_eq!(c.cluster_name, "default");
+        assert_eq!(c.router_base, "");
+    }
+
+    #[test]
+    fn full_config() {
+        let c = AppConfig::parse(
+            r#"{"apiBase":"https://k8s.example/","routerBase":"/ui/","prometheusPath":"/p/","clusterName":"prod"}"#,
+        )
+        .unwrap();
+        assert_eq!(c.api_base, "https://k8s.example");
+        assert_eq!(c.router_base, "/ui");
+        assert_eq!(c.prometheus_path, "/p");
+        assert_eq!(c.cluster_name, "prod");
+    }
+
+    #[test]
+    fn malformed_configs_are_rejected_with_a_reason() {
+        assert!(AppConfig::parse("{not json").is_err());
+        assert!(AppConfig::parse(r#"{"apiBase": ""}"#).unwrap_err().contains("apiBase"));
+        assert!(AppConfig::parse(r#"{"routerBase": "ui"}"#).unwrap_err().contains("routerBase"));
+        assert!(AppConfig::parse(r#"{"apiBase": 5}"#).is_err());
+        assert!(AppConfig::parse(r#"{"apibase": "/x"}"#).unwrap_err().contains("unknown field"));
+    }
+
+    #[test]
+    fn shipped_config_parses() {
+        let shipped = include_str!("../public/config.json");
+        assert_eq!(AppConfig::parse(shipped).unwrap(), AppConfig::default());
+    }
+}

@@ -1,0 +1,104 @@
+//! Cluster → Gateway Settings: banner, tabs Cluster Gateway / Project Gateways (tab in the URL).
+
+use gateway_model::gateway::Gateway;
+use gateway_model::names::GatewayScope;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use thaw::{Tab, TabList};
+
+use crate::app::use_client;
+use crate::components::empty_state::EmptyState;
+use crate::components::gateway_summary::GatewaySummary;
+use crate::components::inline_error::InlineError;
+use crate::components::page_banner::PageBanner;
+use crate::components::project_gateway_table::ProjectGatewayTable;
+use crate::components::sync_badge::SyncBadge;
+use crate::i18n::t;
+use crate::state::gateways::{watch_all_gateways, watch_gateway};
+
+/// Tab values as they appear in `?tab=`.
+pub const TAB_CLUSTER: &str = "cluster";
+pub const TAB_PROJECT: &str = "project";
+
+#[component]
+pub fn ClusterGatewaysPage() -> impl IntoView {
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let tab_in_url = Memo::new(move |_| match query.with(|q| q.get("tab")).as_deref() {
+        Some(TAB_PROJECT) => TAB_PROJECT.to_string(),
+        _ => TAB_CLUSTER.to_string(),
+    });
+    let selected = RwSignal::new(tab_in_url.get_untracked());
+    Effect::new(move |_| selected.set(tab_in_url.get()));
+    Effect::new(move |_| {
+        let tab = selected.get();
+        if tab != tab_in_url.get_untracked() {
+            navigate(&format!("/clusters/gateways?tab={tab}"), NavigateOptions { replace: true, ..Default::default() });
+        }
+    });
+    view! {
+        <div class="page">
+            <PageBanner title=Signal::derive(|| t("GATEWAY_SETTINGS")) description=Signal::derive(|| t("CLUSTER_GATEWAY_DESC"))>
+                <TabList selected_value=selected>
+                    <Tab value=TAB_CLUSTER attr:data-testid="tab-cluster">{move || t("CLUSTER_GATEWAY")}</Tab>
+                    <Tab value=TAB_PROJECT attr:data-testid="tab-project">{move || t("PROJECT_GATEWAY_PL")}</Tab>
+                </TabList>
+            </PageBanner>
+            <div class="page__body" role="tabpanel">
+                {move || if selected.get() == TAB_PROJECT {
+                    view! { <ProjectGatewaysTab/> }.into_any()
+                } else {
+                    view! { <ClusterGatewayTab/> }.into_any()
+                }}
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn ClusterGatewayTab() -> impl IntoView {
+    let live = watch_gateway(use_client(), &GatewayScope::Cluster, None);
+    let gateway = Memo::new(move |_| live.cache.with(|c| c.iter().next().cloned()));
+    Effect::new(move |_| {
+        if live.listed.get() {
+            crate::perf::mark_first_data();
+        }
+    });
+    view! {
+        <div class="tab-toolbar"><SyncBadge state=live.sync/></div>
+        {move || {
+            if let Some(error) = live.initial_error.get() {
+                return view! { <InlineError error/> }.into_any();
+            }
+            if !live.listed.get() {
+                return view! { <div class="skeleton-card" aria-busy="true"></div> }.into_any();
+            }
+            match gateway.get() {
+                Some(g) => {
+                    let g = Signal::derive(move || gateway.get().unwrap_or_else(|| g.clone()));
+                    view! { <GatewaySummary gateway=g title_key="CLUSTER_GATEWAY"/> }.into_any()
+                }
+                None => view! {
+                    <EmptyState
+                        title=Signal::derive(|| t("CLUSTER_GATEWAY_NOT_ENABLED"))
+                        description=Signal::derive(|| t("CLUSTER_ENABLE_GATEWAY_DESC"))
+                    />
+                }
+                .into_any(),
+            }
+        }}
+    }
+}
+
+#[component]
+fn ProjectGatewaysTab() -> impl IntoView {
+    let live = watch_all_gateways(use_client());
+    let gateways = Memo::new(move |_| {
+        live.cache.with(|c| c.iter().filter(|g: &&Gateway| g.scope().is_some_and(|s| !s.is_cluster())).cloned().collect::<Vec<_>>())
+    });
+    view! {
+        <div class="tab-toolbar"><SyncBadge state=live.sync/></div>
+        <ProjectGatewayTable gateways=gateways listed=live.listed/>
+    }
+}

@@ -1,0 +1,18 @@
+//! Performance marks read by the benchmark command (`cargo xtask bench`).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Name of the mark set when the first page's data is on screen.
+pub const FIRST_DATA_MARK: &str = "gateway-console:first-data";
+
+static FIRST_DATA_MARKED: AtomicBool = AtomicBool::new(false);
+
+/// Marks "first data rendered" once per page load.
+pub fn mark_first_data() {
+    if FIRST_DATA_MARKED.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(FIRST_DATA_MARK);
+    }
+}

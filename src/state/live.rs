@@ -1,0 +1,98 @@
+//! `LiveList<K>`: a reactive, keyed cache of Kubernetes objects kept current by list+watch.
+//! The pure reducer (`gateway_model::watch_cache::WatchCache`) does the bookkeeping; this file
+//! only wires it to signals and to the view's lifetime (requests abort on cleanup).
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gateway_model::watch_cache::WatchCache;
+use kube_core::params::ListParams;
+use kube_core::Request;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use serde::de::DeserializeOwned;
+
+use crate::api::watch::{list_watch, WatchUpdate};
+use crate::api::{abort_on_cleanup, ApiError, KubeClient};
+
+/// How current the cache is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SyncState {
+    /// Nothing listed yet.
+    Loading,
+    /// Listed and watching.
+    Live,
+    /// The last request failed; the loop retries after `retry_in_ms` (data may be stale).
+    Reconnecting { error: ApiError, retry_in_ms: u32 },
+}
+
+/// A live list of `K`.
+pub struct LiveList<K: Send + Sync + 'static> {
+    /// The objects, keyed by namespace/name.
+    pub cache: RwSignal<WatchCache<K>>,
+    /// Sync state for badges and error banners.
+    pub sync: RwSignal<SyncState>,
+    /// True once the first list arrived.
+    pub listed: RwSignal<bool>,
+    /// The error of the first list, when it failed before anything was listed.
+    pub initial_error: RwSignal<Option<ApiError>>,
+}
+
+impl<K: Send + Sync + 'static> Clone for LiveList<K> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<K: Send + Sync + 'static> Copy for LiveList<K> {}
+
+impl<K> LiveList<K>
+where
+    K: kube_core::Resource + DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    /// Starts list+watch for `request` (a kube-core collection request) with `params`; stops and
+    /// aborts when the current reactive owner is cleaned up.
+    pub fn start(client: KubeClient, request: Request, params: ListParams) -> Self {
+        let live = LiveList {
+            cache: RwSignal::new(WatchCache::new()),
+            sync: RwSignal::new(SyncState::Loading),
+            listed: RwSignal::new(false),
+            initial_error: RwSignal::new(None),
+        };
+        let signal = abort_on_cleanup();
+        let stopped = Rc::new(Cell::new(false));
+        let stop = SendWrapper::new(stopped.clone());
+        on_cleanup(move || stop.set(true));
+        leptos::task::spawn_local(list_watch::<K, _>(client, request, params, signal, stopped, move |update| {
+            live.apply(update)
+        }));
+        live
+    }
+
+    fn apply(&self, update: WatchUpdate<K>) {
+        // The view may be gone between an await and this call; writes to disposed signals are no-ops.
+        match update {
+            WatchUpdate::Listed(list) => {
+                let rv = list.metadata.resource_version.clone();
+                self.cache.try_update(|c| c.replace(list.items, rv));
+                self.listed.try_set(true);
+                self.initial_error.try_set(None);
+                self.sync.try_set(SyncState::Live);
+            }
+            WatchUpdate::Event(event) => {
+                self.cache.try_update(|c| {
+                    let _ = c.apply(event);
+                });
+            }
+            WatchUpdate::Live => {
+                self.sync.try_set(SyncState::Live);
+            }
+            WatchUpdate::Failed { error, retry_in_ms } => {
+                if !self.listed.try_get_untracked().unwrap_or(true) {
+                    self.initial_error.try_set(Some(error.clone()));
+                }
+                self.sync.try_set(SyncState::Reconnecting { error, retry_in_ms });
+            }
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Reactive caches fed by list+watch. Pages read them; nobody polls.
+
+pub mod gateways;
+pub mod live;
+pub mod namespaces;
+pub mod working_namespace;

@@ -1,0 +1,143 @@
+//! Component tests in headless Chromium (wasm-bindgen-test):
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p gateway-console --target wasm32-unknown-unknown`
+//! (`cargo xtask test` runs them with the right flags).
+#![cfg(target_arch = "wasm32")]
+
+use gateway_console::api::ApiError;
+use gateway_console::app::ConfigContext;
+use gateway_console::components::api_error_view::ApiErrorView;
+use gateway_console::components::inline_error::InlineError;
+use gateway_console::components::shell::Shell;
+use gateway_console::config::{AppConfig, ConfigWarning};
+use gateway_console::i18n::{provide_i18n, Locale};
+use gateway_console::theme::provide_theme;
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use thaw::ConfigProvider;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlSelectElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The providers every component expects, as the app sets them up.
+#[component]
+fn Providers(#[prop(optional)] warning: Option<ConfigWarning>, children: Children) -> impl IntoView {
+    let theme = provide_theme();
+    let i18n = provide_i18n();
+    i18n.locale.set(Locale::En);
+    provide_context(ConfigContext { config: AppConfig::default(), warning });
+    view! { <ConfigProvider theme=theme.thaw_theme>{children()}</ConfigProvider> }
+}
+
+fn container() -> HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let div: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+fn query(root: &HtmlElement, selector: &str) -> HtmlElement {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+        .unchecked_into()
+}
+
+fn status_error(message: &str) -> ApiError {
+    let body = serde_json::json!({"kind": "Status", "status": "Failure", "message": message, "reason": "Forbidden", "code": 403});
+    ApiError::from_response("/k8s/api", 403, &body.to_string())
+}
+
+#[wasm_bindgen_test]
+async fn error_view_names_the_url_and_retries() {
+    let root = container();
+    let retries = RwSignal::new(0);
+    let error = ApiError::Network { url: "/k8s/api".into(), message: "Failed to fetch".into() };
+    let _handle = mount_to(root.clone(), move || {
+        let error = error.clone();
+        view! { <Providers><ApiErrorView error=Signal::derive(move || error.clone()) on_retry=move |_| retries.update(|n| *n += 1)/></Providers> }
+    });
+    leptos::task::tick().await;
+    let view = query(&root, "[data-testid=api-error]");
+    let text = view.text_content().unwrap();
+    assert!(text.contains("The Kubernetes API cannot be reached"), "{text}");
+    assert!(query(&root, "[data-testid=api-error-url]").text_content().unwrap().contains("/k8s/api"));
+    assert!(text.contains("Network error: Failed to fetch"), "{text}");
+    query(&root, "[data-testid=retry]").click();
+    leptos::task::tick().await;
+    assert_eq!(retries.get_untracked(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn forbidden_is_explained_and_server_text_stays_text() {
+    let root = container();
+    let hostile = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>\u{202e}evil";
+    let error = status_error(hostile);
+    let _handle = mount_to(root.clone(), move || {
+        let error = error.clone();
+        view! { <Providers><ApiErrorView error=Signal::derive(move || error.clone()) on_retry=|_| {}/></Providers> }
+    });
+    leptos::task::tick().await;
+    let view = query(&root, "[data-testid=api-error]");
+    assert!(view.text_content().unwrap().contains("Access to the cluster is forbidden"));
+    assert!(view.query_selector("img").unwrap().is_none(), "server text was interpreted as HTML");
+    assert!(view.query_selector("script").unwrap().is_none());
+    assert!(query(&root, "[data-testid=api-error-message]").text_content().unwrap().contains("<img src=x"));
+}
+
+#[wasm_bindgen_test]
+async fn inline_error_shows_the_status_message() {
+    let root = container();
+    let error = status_error("gateways.gateway.kubesphere.io is forbidden: User \"viewer\" cannot list");
+    let _handle = mount_to(root.clone(), move || {
+        let error = error.clone();
+        view! { <Providers><InlineError error/></Providers> }
+    });
+    leptos::task::tick().await;
+    let text = query(&root, "[data-testid=inline-error]").text_content().unwrap();
+    assert!(text.contains("Forbidden: gateways.gateway.kubesphere.io is forbidden"), "{text}");
+    assert!(text.contains("/k8s/api"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn shell_switches_language_and_theme() {
+    let root = container();
+    let _handle = mount_to(root.clone(), || view! { <Providers><Shell><p>"page"</p></Shell></Providers> });
+    leptos::task::tick().await;
+    let shell = query(&root, "[data-testid=app-shell]");
+    assert!(shell.text_content().unwrap().contains("Gateway Console"));
+
+    let lang: HtmlSelectElement = query(&root, "[data-testid=lang-switch]").unchecked_into();
+    lang.set_value("zh");
+    lang.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    leptos::task::tick().await;
+    assert!(shell.text_content().unwrap().contains("网关控制台"), "{}", shell.text_content().unwrap());
+    let html = web_sys::window().unwrap().document().unwrap().document_element().unwrap();
+    assert_eq!(html.get_attribute("lang").as_deref(), Some("zh"));
+
+    let theme: HtmlSelectElement = query(&root, "[data-testid=theme-switch]").unchecked_into();
+    theme.set_value("dark");
+    theme.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    leptos::task::tick().await;
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("dark"));
+    theme.set_value("light");
+    theme.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    leptos::task::tick().await;
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("light"));
+    lang.set_value("en");
+    lang.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    leptos::task::tick().await;
+}
+
+#[wasm_bindgen_test]
+async fn config_warning_is_visible() {
+    let root = container();
+    let _handle = mount_to(root.clone(), || {
+        view! { <Providers warning=ConfigWarning::Malformed("expected value at line 1".into())><Shell><p>"page"</p></Shell></Providers> }
+    });
+    leptos::task::tick().await;
+    let text = query(&root, "[data-testid=config-warning]").text_content().unwrap();
+    assert!(text.contains("config.json is malformed (expected value at line 1)"), "{text}");
+    assert!(text.contains("/k8s"), "{text}");
+}
