@@ -34,7 +34,7 @@ pub fn App() -> impl IntoView {
         <ConfigProvider theme=theme.thaw_theme class="app-root">
             <ToasterProvider>
                 {move || match loaded.get() {
-                    None => view! { <div class="app-loading"><Spinner label=move || t("LOADING")/></div> }.into_any(),
+                    None => view! { <div class="app-loading"><Spinner label=Signal::derive(move || t("LOADING"))/></div> }.into_any(),
                     Some((config, warning)) => view! { <ConfiguredApp config warning/> }.into_any(),
                 }}
             </ToasterProvider>

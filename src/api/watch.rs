@@ -23,7 +23,7 @@ pub const WATCH_TIMEOUT_SECONDS: u32 = 290;
 pub const MAX_LINE_BYTES: usize = 8 * 1024 * 1024;
 
 /// What a list+watch loop reports.
-pub enum WatchUpdate<K> {
+pub enum WatchUpdate<K: Clone> {
     /// A (re-)list: the complete current state.
     Listed(ObjectList<K>),
     /// One event from the watch stream.
@@ -130,7 +130,7 @@ pub async fn list_watch<K, F>(
         if stopped.get() {
             return;
         }
-        let mut watch_params = WatchParams::default().timeout(WATCH_TIMEOUT_SECONDS).allow_bookmarks();
+        let mut watch_params = WatchParams::default().timeout(WATCH_TIMEOUT_SECONDS);
         watch_params.label_selector = list_params.label_selector.clone();
         watch_params.field_selector = list_params.field_selector.clone();
         let watch = match request.watch(&watch_params, &resource_version) {

@@ -21,7 +21,7 @@ pub fn ApiGate(children: ChildrenFn) -> impl IntoView {
     let children = StoredValue::new(children);
     view! {
         {move || match probe.get() {
-            None => view! { <div class="app-loading"><Spinner label=move || t("LOADING")/></div> }.into_any(),
+            None => view! { <div class="app-loading"><Spinner label=Signal::derive(move || t("LOADING"))/></div> }.into_any(),
             Some(Ok(())) => children.with_value(|c| c()).into_any(),
             Some(Err(error)) => {
                 let error = Signal::derive(move || error.clone());
