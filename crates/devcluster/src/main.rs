@@ -1,1 +1,104 @@
-fn main(){}
+//! `devcluster --listen 127.0.0.1:8001 --scenario nodeport` — see `--help`.
+
+use std::time::Duration;
+
+use clap::Parser;
+use devcluster::scenarios::SCENARIOS;
+use devcluster::Options;
+
+fn scenario_help() -> String {
+    let mut s = String::from("Scenarios:\n");
+    for (name, what) in SCENARIOS {
+        s.push_str(&format!("  {name:<13} {what}\n"));
+    }
+    s.push_str("\nUsers (--as):\n  admin                 everything\n  viewer                read only\n  project-admin:<ns>    read everything; write only in project <ns> and its gateway\n");
+    s.push_str("\nFaults (--faults, comma separated, each optional):\n  latency=200ms         added to every request\n  errors=0.1            fraction of non-streaming requests answered 500/503/429 (with Retry-After)\n  watch-drop=30s        the server closes every watch after this long\n  conflicts=0.5         fraction of PUT/PATCH answered 409 Conflict\n");
+    s
+}
+
+/// A simulated KubeSphere cluster speaking the Kubernetes API (for gateway-console, kubectl and Prometheus).
+#[derive(Parser, Debug)]
+#[command(name = "devcluster", version, after_help = scenario_help())]
+struct Cli {
+    /// Address of the Kubernetes API (plain HTTP, like `kubectl proxy`).
+    #[arg(long, default_value = "127.0.0.1:8001")]
+    listen: String,
+    /// Starting state; see the list below.
+    #[arg(long, default_value = "nodeport")]
+    scenario: String,
+    /// Seed of every simulated random choice (names, IPs, traffic).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Who the requests are made as: admin, viewer, project-admin:<ns>.
+    #[arg(long = "as", default_value = "admin")]
+    user: String,
+    /// Injected faults, e.g. `latency=200ms,errors=0.1,watch-drop=30s,conflicts=0.5`.
+    #[arg(long, default_value = "")]
+    faults: String,
+    /// Multiplier of simulated delays (pod start, load balancer, operator); 0 = instant.
+    #[arg(long, default_value_t = 1.0)]
+    pace: f64,
+    /// Seconds a watch stays open when the client sets no timeoutSeconds.
+    #[arg(long, default_value_t = 300)]
+    watch_timeout: u64,
+    /// Where a real Prometheus can scrape the gateway pods (`/targets` for http_sd_configs).
+    #[arg(long)]
+    metrics_listen: Option<String>,
+    /// Base URL of a real Prometheus that the service proxy `prometheus-k8s:9090` forwards to.
+    #[arg(long)]
+    prometheus: Option<String>,
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    let opts = Options {
+        scenario: cli.scenario.clone(),
+        seed: cli.seed,
+        user: cli.user.clone(),
+        faults: cli.faults.clone(),
+        pace: cli.pace,
+        max_watch: Duration::from_secs(cli.watch_timeout),
+        prometheus: cli.prometheus.clone(),
+    };
+    let cluster = match devcluster::build(&opts) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("devcluster: {e}");
+            std::process::exit(2);
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(&cli.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("devcluster: cannot listen on {}: {e}", cli.listen);
+            std::process::exit(1);
+        }
+    };
+    if let Some(addr) = &cli.metrics_listen {
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => {
+                let router = devcluster::metrics_router(cluster.clone(), addr.clone());
+                tokio::spawn(async move { axum::serve(l, router).await });
+                println!("devcluster: metrics for Prometheus on http://{addr}/targets");
+            }
+            Err(e) => {
+                eprintln!("devcluster: cannot listen on {addr}: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
+    println!("devcluster: scenario {} as {} on http://{} (kubectl -s http://{} …)", cli.scenario, cli.user, cli.listen, cli.listen);
+    let shutdown = async {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+        println!("devcluster: shutting down");
+    };
+    if let Err(e) = devcluster::serve(cluster, listener, shutdown).await {
+        eprintln!("devcluster: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,212 @@
+//! The seeded traffic model behind each gateway pod: which requests arrive in which second.
+//! Logs print these requests; metrics count the very same ones.
+
+/// SplitMix64 hash of several inputs: the only source of randomness, so everything is repeatable.
+pub fn mix(parts: &[u64]) -> u64 {
+    let mut x: u64 = 0x243F_6A88_85A3_08D3;
+    for p in parts {
+        x ^= p.wrapping_add(0x9E37_79B9_7F4A_7C15).wrapping_add(x << 6).wrapping_add(x >> 2);
+        x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        x ^= x >> 31;
+    }
+    x
+}
+
+pub fn hash_str(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+}
+
+fn unit(h: u64) -> f64 {
+    (h >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// One route behind the gateway (an Ingress rule).
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub namespace: String,
+    pub ingress: String,
+    pub host: String,
+    pub path: String,
+    pub service: String,
+    pub port: u16,
+    /// Share of the traffic, relative.
+    pub weight: f64,
+}
+
+/// One simulated request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub second: i64,
+    pub route: usize,
+    pub client: String,
+    pub method: &'static str,
+    pub uri: String,
+    pub status: u16,
+    pub body_bytes: u64,
+    pub request_length: u64,
+    pub request_time: f64,
+    pub upstream_addr: String,
+    pub user_agent: &'static str,
+    pub req_id: String,
+}
+
+const AGENTS: [&str; 4] = [
+    "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+    "curl/8.5.0",
+    "okhttp/4.12.0",
+];
+const PATHS: [&str; 6] = ["/", "/api/v1/items", "/api/v1/orders", "/static/app.js", "/login", "/api/v1/items?page=2"];
+
+/// The traffic of one pod of one gateway.
+#[derive(Debug, Clone)]
+pub struct PodTraffic {
+    pub seed: u64,
+    pub pod: String,
+    pub routes: Vec<Route>,
+    /// Mean requests per second at the daily peak.
+    pub peak_rps: f64,
+}
+
+impl PodTraffic {
+    /// Requests per second around `second` (Unix time): a diurnal curve peaking at 14:00 UTC.
+    pub fn rate(&self, second: i64) -> f64 {
+        let day = 86_400.0;
+        let phase = ((second as f64 % day) / day - 14.0 / 24.0) * std::f64::consts::TAU;
+        self.peak_rps * (0.55 + 0.45 * phase.cos())
+    }
+
+    /// Whether `second` lies in an error burst (a few minutes every couple of hours).
+    pub fn in_burst(&self, second: i64) -> bool {
+        let window = second.div_euclid(300);
+        mix(&[self.seed, hash_str(&self.pod) >> 8, window as u64, 77]) % 24 == 0
+    }
+
+    /// The requests of one second, in order.
+    pub fn requests(&self, second: i64) -> Vec<Request> {
+        if self.routes.is_empty() {
+            return Vec::new();
+        }
+        let pod = hash_str(&self.pod);
+        let base = mix(&[self.seed, pod, second as u64]);
+        let rate = self.rate(second);
+        let count = rate.floor() as u64 + u64::from(unit(base) < rate.fract());
+        let total_weight: f64 = self.routes.iter().map(|r| r.weight).sum();
+        let burst = self.in_burst(second);
+        (0..count)
+            .map(|i| {
+                let h = |k: u64| mix(&[base, i, k]);
+                let mut pick = unit(h(1)) * total_weight;
+                let mut route = 0;
+                for (j, r) in self.routes.iter().enumerate() {
+                    if pick < r.weight {
+                        route = j;
+                        break;
+                    }
+                    pick -= r.weight;
+                }
+                let r = &self.routes[route];
+                let u = unit(h(2));
+                let status = if burst && u < 0.25 {
+                    [502, 503, 504][(h(3) % 3) as usize]
+                } else if u < 0.9 {
+                    200
+                } else if u < 0.93 {
+                    [201, 204][(h(3) % 2) as usize]
+                } else if u < 0.95 {
+                    [301, 304][(h(3) % 2) as usize]
+                } else if u < 0.99 {
+                    [400, 401, 403, 404, 404, 429][(h(3) % 6) as usize]
+                } else {
+                    500
+                };
+                let method = if u > 0.6 && u < 0.7 { "POST" } else { "GET" };
+                // latency: mostly fast, long tail, timeouts are slow
+                let lat = unit(h(4));
+                let request_time = match status {
+                    504 => 60.0 + lat * 0.01,
+                    502 | 503 => 0.001 + lat * 0.004,
+                    _ => 0.002 + 0.3 * lat.powi(6) + 0.02 * lat,
+                };
+                let path = PATHS[(h(5) % PATHS.len() as u64) as usize];
+                let uri = if r.path == "/" { path.to_string() } else { format!("{}{}", r.path.trim_end_matches('/'), path) };
+                Request {
+                    second,
+                    route,
+                    client: format!("192.168.{}.{}", 10 + h(6) % 20, 2 + h(7) % 250),
+                    method,
+                    uri,
+                    status,
+                    body_bytes: if status == 204 || status == 304 { 0 } else { 150 + h(8) % 8000 },
+                    request_length: 180 + h(9) % 900,
+                    request_time: (request_time * 1000.0).round() / 1000.0,
+                    upstream_addr: format!("10.233.{}.{}:{}", 64 + h(10) % 8, 2 + h(11) % 200, r.port),
+                    user_agent: AGENTS[(h(12) % AGENTS.len() as u64) as usize],
+                    req_id: format!("{:016x}{:016x}", h(13), h(14)),
+                }
+            })
+            .collect()
+    }
+
+    /// The access line ingress-nginx writes for a request (default `log-format-upstream`).
+    pub fn access_line(&self, req: &Request) -> String {
+        let r = &self.routes[req.route];
+        let time = jiff::Timestamp::from_second(req.second).unwrap_or_default().strftime("%d/%b/%Y:%H:%M:%S +0000");
+        let upstream = format!("{}-{}-{}", r.namespace, r.service, r.port);
+        let (addr, len, utime, ustatus) = match req.status {
+            502 | 503 => (format!("{0}, {0}, {0}", req.upstream_addr), "0, 0, 0".to_string(), "0.001, 0.001, 0.000".to_string(), format!("{0}, {0}, {0}", req.status)),
+            _ => (req.upstream_addr.clone(), req.body_bytes.to_string(), format!("{:.3}", req.request_time), req.status.to_string()),
+        };
+        format!(
+            "{} - - [{}] \"{} {} HTTP/1.1\" {} {} \"-\" \"{}\" {} {:.3} [{}] [] {} {} {} {} {}",
+            req.client, time, req.method, req.uri, req.status, req.body_bytes, req.user_agent, req.request_length, req.request_time, upstream, addr, len, utime, ustatus, req.req_id
+        )
+    }
+
+    /// The nginx error line that accompanies a failed upstream request, if any.
+    pub fn error_line(&self, req: &Request) -> Option<String> {
+        let r = &self.routes[req.route];
+        let what = match req.status {
+            504 => "upstream timed out (110: Operation timed out) while reading response header from upstream",
+            502 => "connect() failed (111: Connection refused) while connecting to upstream",
+            _ => return None,
+        };
+        let time = jiff::Timestamp::from_second(req.second).unwrap_or_default().strftime("%Y/%m/%d %H:%M:%S");
+        let pid = 30 + (mix(&[hash_str(&self.pod)]) % 4);
+        Some(format!(
+            "{time} [error] {pid}#{pid}: *{} {what}, client: {}, server: {}, request: \"{} {} HTTP/1.1\", upstream: \"http://{}{}\", host: \"{}\"",
+            mix(&[hash_str(&req.req_id)]) % 100_000,
+            req.client, r.host, req.method, req.uri, req.upstream_addr, req.uri, r.host
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> PodTraffic {
+        PodTraffic {
+            seed: 1,
+            pod: "p".into(),
+            routes: vec![Route { namespace: "demo".into(), ingress: "shop".into(), host: "shop.example.com".into(), path: "/".into(), service: "shop-web".into(), port: 80, weight: 1.0 }],
+            peak_rps: 5.0,
+        }
+    }
+
+    #[test]
+    fn deterministic_and_parseable() {
+        let m = model();
+        let a = m.requests(1_700_000_000);
+        let b = m.requests(1_700_000_000);
+        assert_eq!(a.len(), b.len());
+        let total: usize = (0..600).map(|s| m.requests(1_700_000_000 + s).len()).sum();
+        assert!(total > 600, "{total}");
+        for r in m.requests(1_700_000_050) {
+            let line = m.access_line(&r);
+            let parsed = gateway_model::access_log::parse_access(&line).unwrap_or_else(|| panic!("unparsed: {line}"));
+            assert_eq!(parsed.status, r.status);
+        }
+    }
+}
