@@ -164,13 +164,24 @@ pub async fn handle(State(cluster): State<Shared>, method: Method, uri: Uri, hea
 
 async fn route(cluster: &Shared, method: &Method, path: &str, params: &HashMap<String, String>, headers: &HeaderMap, body: Bytes, is_watch: bool) -> Response {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !body.is_empty() && (content_type.contains("protobuf") || content_type.contains("cbor")) {
+        return error_response(&ApiError::new(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {content_type})"), None));
+    }
     match (method.as_str(), path.trim_end_matches('/')) {
         ("GET", "/version") => return json_response(200, &discovery::version()),
         ("GET", "/healthz" | "/readyz" | "/livez") => return (StatusCode::OK, "ok").into_response(),
         ("GET", "/api") => return json_response(200, &discovery::core_versions()),
         ("GET", "/apis") => return json_response(200, &discovery::groups()),
         ("GET", "/api/v1") => return json_response(200, &discovery::resources("", "v1").unwrap()),
+        ("GET", "/openapi/v3") => return json_response(200, &crate::openapi::root()),
         _ => {}
+    }
+    if let Some(gv) = path.strip_prefix("/openapi/v3/") {
+        return match crate::openapi::group_version(gv) {
+            Some(doc) => json_response(200, &doc),
+            None => error_response(&ApiError::path_not_found()),
+        };
     }
     let target = match parse_path(path) {
         Ok(Some(t)) => t,

@@ -15,6 +15,7 @@ pub mod faults;
 pub mod http_client;
 pub mod logs;
 pub mod metrics;
+pub mod openapi;
 pub mod patch;
 pub mod registry;
 pub mod scenarios;

@@ -174,7 +174,9 @@ pub fn load(store: &Store, workloads: &Workloads, scenario: &str) -> Result<(), 
         }
         _ => unreachable!(),
     }
+    workloads.loading.store(true, std::sync::atomic::Ordering::Relaxed);
     workloads.settle();
     workloads.settle();
+    workloads.loading.store(false, std::sync::atomic::Ordering::Relaxed);
     Ok(())
 }

@@ -93,14 +93,18 @@ impl ApiError {
             .map(|c| if c.field.is_empty() { c.message.clone() } else { format!("{}: {}", c.field, c.message) })
             .collect();
         let summary = if summary.len() == 1 { summary[0].clone() } else { format!("[{}]", summary.join(", ")) };
-        let mut d = details(res, name);
+        let qualified_kind = if res.group.is_empty() { res.kind.to_string() } else { format!("{}.{}", res.kind, res.group) };
+        let mut d = json!({"name": name, "kind": res.kind});
+        if !res.group.is_empty() {
+            d["group"] = json!(res.group);
+        }
         d["causes"] = Value::Array(
             causes
                 .iter()
                 .map(|c| json!({"reason": c.reason, "message": c.message, "field": c.field}))
                 .collect(),
         );
-        Self::new(422, "Invalid", format!("{} \"{name}\" is invalid: {summary}", res.kind), Some(d))
+        Self::new(422, "Invalid", format!("{qualified_kind} \"{name}\" is invalid: {summary}"), Some(d))
     }
 
     pub fn bad_request(message: String) -> Self {

@@ -30,6 +30,8 @@ pub struct Workloads {
     pub pace: f64,
     /// Base URL of a real Prometheus that `services/prometheus-k8s:9090/proxy` forwards to.
     pub prometheus: Option<String>,
+    /// True while a scenario is being loaded: pods then get a history (restarts, older start).
+    pub loading: std::sync::atomic::AtomicBool,
 }
 
 struct Ids {
@@ -109,7 +111,7 @@ pub fn config_problem(config: &Value) -> Option<String> {
 
 impl Workloads {
     pub fn new(store: Arc<Store>, seed: u64, pace: f64, prometheus: Option<String>) -> Self {
-        Workloads { store, seed, pace, prometheus }
+        Workloads { store, seed, pace, prometheus, loading: std::sync::atomic::AtomicBool::new(false) }
     }
 
     fn delay(&self, ms: u64) -> Duration {
@@ -141,6 +143,16 @@ impl Workloads {
                     });
                 } else if ev.res == ids.deployments && ev.kind != EventType::Deleted {
                     w.reconcile_deployment(&ns, &name);
+                    // Helm owns the Deployment: drift from the Gateway's spec is reverted
+                    let helm = ev.object["metadata"]["annotations"]["meta.helm.sh/release-name"].as_str() == Some(&names::ingress_instance(&name));
+                    if helm && ev.kind == EventType::Modified && me.store.try_get(ids.gateways, &ns, &name).is_some() {
+                        let d = me.delay(1000);
+                        let w2 = me.clone();
+                        tokio::spawn(async move {
+                            tokio::time::sleep(d).await;
+                            w2.reconcile_gateway(&ns, &name);
+                        });
+                    }
                 } else if ev.res == ids.replicasets && ev.kind != EventType::Deleted {
                     w.reconcile_replicaset(&ns, &name, false);
                 } else if ev.res == ids.pods {
@@ -474,7 +486,8 @@ impl Workloads {
             .unwrap_or_else(|| "192.168.0.2".into());
         let h = mix(&[self.seed, hash_str(name)]);
         let pod_ip = format!("10.233.{}.{}", 64 + h % 64, 2 + (h >> 8) % 250);
-        let restarts = if h % 7 == 0 { 1 + (h >> 16) % 3 } else { 0 };
+        let history = self.loading.load(std::sync::atomic::Ordering::Relaxed);
+        let restarts = if history && h % 7 == 0 { 1 + (h >> 16) % 3 } else { 0 };
         let started = now();
         let containers: Vec<Value> = pod["spec"]["containers"].as_array().cloned().unwrap_or_default().iter().map(|c| {
             let mut s = json!({
