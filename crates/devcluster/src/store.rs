@@ -53,6 +53,12 @@ struct Inner {
     compacted: u64,
     node_port_seq: u32,
     ip_seq: u32,
+    /// owner uid → dependents, for controllers and garbage collection.
+    by_owner: std::collections::HashMap<String, std::collections::BTreeSet<(ResId, Key)>>,
+}
+
+fn owner_uids(obj: &Value) -> Vec<String> {
+    obj["metadata"]["ownerReferences"].as_array().map(|r| r.iter().filter_map(|r| r["uid"].as_str().map(str::to_string)).collect()).unwrap_or_default()
 }
 
 /// Options of a write request.
@@ -141,6 +147,7 @@ impl Store {
                 compacted: 1000,
                 node_port_seq: 0,
                 ip_seq: 0,
+                by_owner: Default::default(),
             }),
             events,
         }
@@ -205,7 +212,12 @@ impl Store {
         let mut items = Vec::new();
         let mut next = None;
         let mut remaining = 0u64;
-        let iter = inner.objects[res].iter().filter(|(k, _)| start.as_ref().is_none_or(|s| *k > s));
+        let ns_filter = query.namespace.clone();
+        let iter = inner.objects[res]
+            .iter()
+            .skip_while(|(k, _)| ns_filter.as_ref().is_some_and(|ns| k.0 < *ns))
+            .take_while(|(k, _)| ns_filter.as_ref().is_none_or(|ns| k.0 == *ns))
+            .filter(|(k, _)| start.as_ref().is_none_or(|s| *k > s));
         for (k, obj) in iter {
             if !query.matches(obj) {
                 continue;
@@ -241,6 +253,32 @@ impl Store {
         }
         let crd_res = registry::id("apiextensions.k8s.io", "customresourcedefinitions");
         inner.objects[crd_res].get(&(String::new(), res.qualified())).cloned()
+    }
+
+    fn store_obj(inner: &mut Inner, res_id: ResId, key: Key, obj: Value) {
+        if let Some(old) = inner.objects[res_id].insert(key.clone(), obj) {
+            for uid in owner_uids(&old) {
+                if let Some(set) = inner.by_owner.get_mut(&uid) {
+                    set.remove(&(res_id, key.clone()));
+                }
+            }
+        }
+        for uid in owner_uids(&inner.objects[res_id][&key]) {
+            inner.by_owner.entry(uid).or_default().insert((res_id, key.clone()));
+        }
+    }
+
+    fn drop_obj(inner: &mut Inner, res_id: ResId, key: &Key) -> Option<Value> {
+        let old = inner.objects[res_id].remove(key)?;
+        for uid in owner_uids(&old) {
+            if let Some(set) = inner.by_owner.get_mut(&uid) {
+                set.remove(&(res_id, key.clone()));
+                if set.is_empty() {
+                    inner.by_owner.remove(&uid);
+                }
+            }
+        }
+        Some(old)
     }
 
     fn emit(&self, inner: &mut Inner, res: ResId, kind: EventType, object: Value) {
@@ -354,7 +392,7 @@ impl Store {
         if obj.get("spec").is_some() {
             obj["metadata"]["generation"] = json!(1);
         }
-        inner.objects[res_id].insert(key_of(&obj), obj.clone());
+        Self::store_obj(&mut *inner, res_id, key_of(&obj), obj.clone());
         self.emit(inner, res_id, EventType::Added, obj.clone());
         obj
     }
@@ -468,7 +506,7 @@ impl Store {
         }
         let rv = Self::next_rv(inner);
         new["metadata"]["resourceVersion"] = json!(rv.to_string());
-        inner.objects[res_id].insert(key, new.clone());
+        Self::store_obj(&mut *inner, res_id, key, new.clone());
         self.emit(inner, res_id, EventType::Modified, new.clone());
         Ok(new)
     }
@@ -524,7 +562,7 @@ impl Store {
                 new["status"]["phase"] = json!("Terminating");
                 let rv = Self::next_rv(&mut inner);
                 new["metadata"]["resourceVersion"] = json!(rv.to_string());
-                inner.objects[res_id].insert(key.clone(), new.clone());
+                Self::store_obj(&mut *inner, res_id, key.clone(), new.clone());
                 self.emit(&mut inner, res_id, EventType::Modified, new.clone());
             }
             self.empty_namespace(&mut inner, name);
@@ -540,7 +578,7 @@ impl Store {
             new["metadata"]["deletionGracePeriodSeconds"] = json!(0);
             let rv = Self::next_rv(&mut inner);
             new["metadata"]["resourceVersion"] = json!(rv.to_string());
-            inner.objects[res_id].insert(key, new.clone());
+            Self::store_obj(&mut *inner, res_id, key, new.clone());
             self.emit(&mut inner, res_id, EventType::Modified, new.clone());
             return Ok(new);
         }
@@ -563,21 +601,17 @@ impl Store {
     }
 
     fn remove_locked(&self, inner: &mut Inner, res_id: ResId, key: &Key) -> Option<Value> {
-        let mut obj = inner.objects[res_id].remove(key)?;
+        let mut obj = Self::drop_obj(&mut *inner, res_id, key)?;
         let rv = Self::next_rv(inner);
         obj["metadata"]["resourceVersion"] = json!(rv.to_string());
         self.emit(inner, res_id, EventType::Deleted, obj.clone());
         // garbage collection of dependents whose only owner is gone
         if let Some(uid) = obj["metadata"]["uid"].as_str().map(str::to_string) {
-            let mut dependents = Vec::new();
-            for (rid, objects) in inner.objects.iter().enumerate() {
-                for (k, o) in objects {
-                    let owners = o["metadata"]["ownerReferences"].as_array();
-                    if owners.is_some_and(|refs| !refs.is_empty() && refs.iter().all(|r| r["uid"].as_str() == Some(&uid))) {
-                        dependents.push((rid, k.clone()));
-                    }
-                }
-            }
+            let dependents: Vec<(ResId, Key)> = inner
+                .by_owner
+                .get(&uid)
+                .map(|set| set.iter().filter(|(rid, k)| owner_uids(&inner.objects[*rid][k]).len() == 1).cloned().collect())
+                .unwrap_or_default();
             for (rid, k) in dependents {
                 let has_finalizers = inner.objects[rid].get(&k).is_some_and(|o| o["metadata"]["finalizers"].as_array().is_some_and(|f| !f.is_empty()));
                 if has_finalizers {
@@ -602,7 +636,7 @@ impl Store {
             o["metadata"]["deletionGracePeriodSeconds"] = json!(0);
             let rv = Self::next_rv(inner);
             o["metadata"]["resourceVersion"] = json!(rv.to_string());
-            inner.objects[res_id].insert(key.clone(), o.clone());
+            Self::store_obj(&mut *inner, res_id, key.clone(), o.clone());
             self.emit(inner, res_id, EventType::Modified, o);
         }
     }
@@ -672,7 +706,7 @@ impl Store {
                 }
                 let rv = Self::next_rv(&mut inner);
                 obj["metadata"]["resourceVersion"] = json!(rv.to_string());
-                inner.objects[res_id].insert(key, obj.clone());
+                Self::store_obj(&mut *inner, res_id, key, obj.clone());
                 self.emit(&mut inner, res_id, EventType::Modified, obj.clone());
                 obj
             }
@@ -705,7 +739,17 @@ impl Store {
             fields: FieldSelector::default(),
         };
         let inner = self.inner.lock().unwrap();
-        inner.objects[res_id].values().filter(|o| query.matches(o)).cloned().collect()
+        in_namespace(&inner.objects[res_id], namespace).filter(|o| query.matches(o)).cloned().collect()
+    }
+
+    /// Objects of one type in one namespace whose owner is `owner_uid`.
+    pub fn owned(&self, res_id: ResId, namespace: &str, owner_uid: &str) -> Vec<Value> {
+        let inner = self.inner.lock().unwrap();
+        inner
+            .by_owner
+            .get(owner_uid)
+            .map(|set| set.iter().filter(|(rid, k)| *rid == res_id && k.0 == namespace).filter_map(|(rid, k)| inner.objects[*rid].get(k).cloned()).collect())
+            .unwrap_or_default()
     }
 }
 
@@ -717,6 +761,17 @@ impl ApiError {
             format!("{} \"{name}\" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted", res.kind),
             None,
         )
+    }
+}
+
+/// The objects of one namespace (all objects for `None`), using the key order.
+fn in_namespace<'a>(objects: &'a BTreeMap<Key, Value>, namespace: Option<&str>) -> Box<dyn Iterator<Item = &'a Value> + 'a> {
+    match namespace {
+        None => Box::new(objects.values()),
+        Some(ns) => {
+            let ns = ns.to_string();
+            Box::new(objects.range((ns.clone(), String::new())..).take_while(move |(k, _)| k.0 == ns).map(|(_, v)| v))
+        }
     }
 }
 

@@ -65,9 +65,6 @@ fn owner_ref(o: &Value, controller: bool) -> Value {
     })
 }
 
-fn owned_by(o: &Value, uid: &str) -> bool {
-    o["metadata"]["ownerReferences"].as_array().is_some_and(|r| r.iter().any(|r| r["uid"].as_str() == Some(uid)))
-}
 
 fn name_of(o: &Value) -> String {
     o["metadata"]["name"].as_str().unwrap_or_default().to_string()
@@ -379,7 +376,7 @@ impl Workloads {
         let hash: String = hash.chars().map(|c| match c { '0' => 'b', '1' => 'c', 'a' => 'd', 'e' => 'f', c => c }).collect();
         let rs_name = format!("{name}-{hash}");
         let replicas = d["spec"]["replicas"].as_i64().unwrap_or(1);
-        let owned: Vec<Value> = self.store.select(ids.replicasets, Some(ns), "").into_iter().filter(|rs| owned_by(rs, &uid)).collect();
+        let owned: Vec<Value> = self.store.owned(ids.replicasets, ns, &uid);
         for old in owned.iter().filter(|rs| name_of(rs) != rs_name) {
             self.store.remove(ids.replicasets, ns, &name_of(old));
         }
@@ -427,7 +424,7 @@ impl Workloads {
         let ids = ids();
         let Some(rs) = self.store.try_get(ids.replicasets, ns, name) else { return };
         let uid = rs["metadata"]["uid"].as_str().unwrap_or_default().to_string();
-        let mut pods: Vec<Value> = self.store.select(ids.pods, Some(ns), "").into_iter().filter(|p| owned_by(p, &uid)).collect();
+        let mut pods: Vec<Value> = self.store.owned(ids.pods, ns, &uid);
         let want = rs["spec"]["replicas"].as_i64().unwrap_or(1).max(0) as usize;
         if !status_only {
             let nodes = self.store.select(ids.nodes, None, "");
