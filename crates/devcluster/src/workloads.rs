@@ -316,6 +316,7 @@ impl Workloads {
                 }
             }
         });
+        let rv_before = self.store.resource_version();
         self.store.put(ids.deployments, deployment);
         let mut svc_annotations = helm_annotations.clone();
         if let Some(a) = spec["service"]["annotations"].as_object() {
@@ -355,8 +356,12 @@ impl Workloads {
             "metadata": {"name": name, "namespace": ns, "labels": labels, "annotations": helm_annotations},
             "data": data
         }));
-        let reason = if previously_deployed { "UpgradeSuccessful" } else { "InstallSuccessful" };
-        set_condition(&mut conditions, "Deployed", "True", reason, "");
+        // a reconcile that changes nothing is not an upgrade
+        let changed = self.store.resource_version() != rv_before;
+        if !previously_deployed || changed || conditions.iter().any(|c| c["type"] == "ReleaseFailed") {
+            let reason = if previously_deployed { "UpgradeSuccessful" } else { "InstallSuccessful" };
+            set_condition(&mut conditions, "Deployed", "True", reason, "");
+        }
         conditions.retain(|c| c["type"] != "ReleaseFailed");
         let manifest = format!("---\n# Source: gateway/templates/nginx-ingress.yaml\napiVersion: gateway.kubesphere.io/v1alpha1\nkind: Nginx\nmetadata:\n  name: {instance}\n  namespace: {ns}\n");
         let status = json!({"conditions": conditions, "deployedRelease": {"name": name, "manifest": manifest}});
