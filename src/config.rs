@@ -22,7 +22,9 @@ impl Default for AppConfig {
         AppConfig {
             api_base: "/k8s".into(),
             router_base: String::new(),
-            prometheus_path: "/api/v1/namespaces/kubesphere-monitoring-system/services/prometheus-k8s:9090/proxy".into(),
+            prometheus_path:
+                "/api/v1/namespaces/kubesphere-monitoring-system/services/prometheus-k8s:9090/proxy"
+                    .into(),
             cluster_name: "default".into(),
         }
     }
@@ -51,7 +53,11 @@ impl AppConfig {
             return Err(format!("routerBase must start with '/' (got {base:?})"));
         }
         config.router_base = base;
-        config.prometheus_path = config.prometheus_path.trim().trim_end_matches('/').to_string();
+        config.prometheus_path = config
+            .prometheus_path
+            .trim()
+            .trim_end_matches('/')
+            .to_string();
         Ok(config)
     }
 }
@@ -66,7 +72,12 @@ pub async fn load() -> (AppConfig, Option<ConfigWarning>) {
         .unwrap_or_else(|| "config.json".into());
     let response = match gloo_net::http::Request::get(&url).send().await {
         Ok(r) => r,
-        Err(e) => return (AppConfig::default(), Some(ConfigWarning::Missing(e.to_string()))),
+        Err(e) => {
+            return (
+                AppConfig::default(),
+                Some(ConfigWarning::Missing(e.to_string())),
+            )
+        }
     };
     if !response.ok() {
         let detail = format!("HTTP {} {}", response.status(), response.status_text());
@@ -74,7 +85,12 @@ pub async fn load() -> (AppConfig, Option<ConfigWarning>) {
     }
     let text = match response.text().await {
         Ok(t) => t,
-        Err(e) => return (AppConfig::default(), Some(ConfigWarning::Missing(e.to_string()))),
+        Err(e) => {
+            return (
+                AppConfig::default(),
+                Some(ConfigWarning::Missing(e.to_string())),
+            )
+        }
     };
     match AppConfig::parse(&text) {
         Ok(config) => (config, None),
@@ -109,10 +125,16 @@ mod tests {
     #[test]
     fn malformed_configs_are_rejected_with_a_reason() {
         assert!(AppConfig::parse("{not json").is_err());
-        assert!(AppConfig::parse(r#"{"apiBase": ""}"#).unwrap_err().contains("apiBase"));
-        assert!(AppConfig::parse(r#"{"routerBase": "ui"}"#).unwrap_err().contains("routerBase"));
+        assert!(AppConfig::parse(r#"{"apiBase": ""}"#)
+            .unwrap_err()
+            .contains("apiBase"));
+        assert!(AppConfig::parse(r#"{"routerBase": "ui"}"#)
+            .unwrap_err()
+            .contains("routerBase"));
         assert!(AppConfig::parse(r#"{"apiBase": 5}"#).is_err());
-        assert!(AppConfig::parse(r#"{"apibase": "/x"}"#).unwrap_err().contains("unknown field"));
+        assert!(AppConfig::parse(r#"{"apibase": "/x"}"#)
+            .unwrap_err()
+            .contains("unknown field"));
     }
 
     #[test]

@@ -16,7 +16,10 @@ mod tests {
     #[test]
     fn timestamps() {
         let t: Time = serde_json::from_str("\"2026-11-23T08:05:09Z\"").unwrap();
-        assert_eq!(timestamp(Some(&t)).as_deref(), Some("2026-11-23 08:05:09 UTC"));
+        assert_eq!(
+            timestamp(Some(&t)).as_deref(),
+            Some("2026-11-23 08:05:09 UTC")
+        );
         assert_eq!(timestamp(None), None);
     }
 }

@@ -54,7 +54,9 @@ fn catalog(locale: Locale) -> &'static HashMap<String, String> {
         Locale::En => &EN,
         Locale::Zh => &ZH,
     };
-    cell.get_or_init(|| serde_json::from_str(locale.source()).expect("locale catalogue is valid JSON"))
+    cell.get_or_init(|| {
+        serde_json::from_str(locale.source()).expect("locale catalogue is valid JSON")
+    })
 }
 
 /// Fills `{name}` placeholders. Unknown placeholders stay as written; values are inserted
@@ -118,11 +120,16 @@ pub fn provide_i18n() -> I18n {
                 .and_then(|l| Locale::from_code(&l))
         })
         .unwrap_or(Locale::En);
-    let i18n = I18n { locale: RwSignal::new(initial) };
+    let i18n = I18n {
+        locale: RwSignal::new(initial),
+    };
     Effect::new(move |_| {
         let code = i18n.locale.get().code();
         crate::storage::set(STORAGE_KEY, code);
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             let _ = root.set_attribute("lang", code);
         }
     });
@@ -156,7 +163,10 @@ mod tests {
         let zh: BTreeSet<_> = catalog(Locale::Zh).keys().collect();
         let only_en: Vec<_> = en.difference(&zh).collect();
         let only_zh: Vec<_> = zh.difference(&en).collect();
-        assert!(only_en.is_empty() && only_zh.is_empty(), "en only: {only_en:?}, zh only: {only_zh:?}");
+        assert!(
+            only_en.is_empty() && only_zh.is_empty(),
+            "en only: {only_en:?}, zh only: {only_zh:?}"
+        );
     }
 
     #[test]
@@ -168,7 +178,10 @@ mod tests {
     }
 
     fn placeholders(s: &str) -> BTreeSet<String> {
-        s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string())).collect()
+        s.split('{')
+            .skip(1)
+            .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+            .collect()
     }
 
     /// Every `t("KEY")` / `tr("KEY", …)` / `translate(…, "KEY", …)` in src/ names a key of the catalogue.
@@ -186,8 +199,14 @@ mod tests {
                 }
             }
         }
-        assert!(used > 20, "the scan found only {used} keys; is the pattern broken?");
-        assert!(missing.is_empty(), "keys missing from locales/en.json: {missing:#?}");
+        assert!(
+            used > 20,
+            "the scan found only {used} keys; is the pattern broken?"
+        );
+        assert!(
+            missing.is_empty(),
+            "keys missing from locales/en.json: {missing:#?}"
+        );
     }
 
     fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -218,7 +237,9 @@ mod tests {
                     let key = &after[..end];
                     if !preceded_by_ident
                         && !key.is_empty()
-                        && key.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                        && key
+                            .chars()
+                            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
                     {
                         keys.push(key.to_string());
                     }
@@ -231,7 +252,10 @@ mod tests {
 
     #[test]
     fn interpolation() {
-        assert_eq!(interpolate("a {x} b {y}", &[("x", "1"), ("y", "<b>")]), "a 1 b <b>");
+        assert_eq!(
+            interpolate("a {x} b {y}", &[("x", "1"), ("y", "<b>")]),
+            "a 1 b <b>"
+        );
         assert_eq!(interpolate("keep {unknown}", &[]), "keep {unknown}");
         assert_eq!(interpolate("open { brace", &[]), "open { brace");
         assert_eq!(translate(Locale::Zh, "GATEWAY_SETTINGS", &[]), "网关设置");

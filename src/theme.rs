@@ -14,7 +14,11 @@ pub enum ThemePreference {
 }
 
 impl ThemePreference {
-    pub const ALL: [ThemePreference; 3] = [ThemePreference::Light, ThemePreference::Dark, ThemePreference::System];
+    pub const ALL: [ThemePreference; 3] = [
+        ThemePreference::Light,
+        ThemePreference::Dark,
+        ThemePreference::System,
+    ];
 
     /// Persisted value and `<select>` option value.
     pub fn code(self) -> &'static str {
@@ -66,7 +70,10 @@ impl ThemeState {
 const STORAGE_KEY: &str = "gateway-console.theme";
 
 fn dark_media_query() -> Option<web_sys::MediaQueryList> {
-    web_sys::window()?.match_media("(prefers-color-scheme: dark)").ok().flatten()
+    web_sys::window()?
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
 }
 
 /// Creates the theme context and keeps it in step with the system setting.
@@ -78,25 +85,38 @@ pub fn provide_theme() -> ThemeState {
     let system_dark = RwSignal::new(query.as_ref().is_some_and(|q| q.matches()));
     if let Some(query) = query {
         // Lives as long as the app: the listener is leaked on purpose (one per page load).
-        let listener = Closure::<dyn Fn(web_sys::MediaQueryListEvent)>::new(move |e: web_sys::MediaQueryListEvent| {
-            system_dark.set(e.matches());
-        });
+        let listener = Closure::<dyn Fn(web_sys::MediaQueryListEvent)>::new(
+            move |e: web_sys::MediaQueryListEvent| {
+                system_dark.set(e.matches());
+            },
+        );
         let _ = query.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
         listener.forget();
     }
     let preference = RwSignal::new(preference);
-    let initial_dark = preference.get_untracked().is_dark(system_dark.get_untracked());
+    let initial_dark = preference
+        .get_untracked()
+        .is_dark(system_dark.get_untracked());
     let state = ThemeState {
         preference,
         system_dark,
-        thaw_theme: RwSignal::new(if initial_dark { Theme::dark() } else { Theme::light() }),
+        thaw_theme: RwSignal::new(if initial_dark {
+            Theme::dark()
+        } else {
+            Theme::light()
+        }),
     };
     Effect::new(move |_| {
         let pref = state.preference.get();
         crate::storage::set(STORAGE_KEY, pref.code());
         let dark = pref.is_dark(state.system_dark.get());
-        state.thaw_theme.set(if dark { Theme::dark() } else { Theme::light() });
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        state
+            .thaw_theme
+            .set(if dark { Theme::dark() } else { Theme::light() });
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             let _ = root.set_attribute("data-theme", if dark { "dark" } else { "light" });
         }
     });

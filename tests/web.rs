@@ -22,11 +22,17 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// The providers every component expects, as the app sets them up.
 #[component]
-fn Providers(#[prop(optional)] warning: Option<ConfigWarning>, children: Children) -> impl IntoView {
+fn Providers(
+    #[prop(optional)] warning: Option<ConfigWarning>,
+    children: Children,
+) -> impl IntoView {
     let theme = provide_theme();
     let i18n = provide_i18n();
     i18n.locale.set(Locale::En);
-    provide_context(ConfigContext { config: AppConfig::default(), warning });
+    provide_context(ConfigContext {
+        config: AppConfig::default(),
+        warning,
+    });
     view! { <ConfigProvider theme=theme.thaw_theme>{children()}</ConfigProvider> }
 }
 
@@ -53,7 +59,10 @@ fn status_error(message: &str) -> ApiError {
 async fn error_view_names_the_url_and_retries() {
     let root = container();
     let retries = RwSignal::new(0);
-    let error = ApiError::Network { url: "/k8s/api".into(), message: "Failed to fetch".into() };
+    let error = ApiError::Network {
+        url: "/k8s/api".into(),
+        message: "Failed to fetch".into(),
+    };
     let _handle = mount_to(root.clone(), move || {
         let error = error.clone();
         view! { <Providers><ApiErrorView error=Signal::derive(move || error.clone()) on_retry=move |_| retries.update(|n| *n += 1)/></Providers> }
@@ -61,8 +70,14 @@ async fn error_view_names_the_url_and_retries() {
     leptos::task::tick().await;
     let view = query(&root, "[data-testid=api-error]");
     let text = view.text_content().unwrap();
-    assert!(text.contains("The Kubernetes API cannot be reached"), "{text}");
-    assert!(query(&root, "[data-testid=api-error-url]").text_content().unwrap().contains("/k8s/api"));
+    assert!(
+        text.contains("The Kubernetes API cannot be reached"),
+        "{text}"
+    );
+    assert!(query(&root, "[data-testid=api-error-url]")
+        .text_content()
+        .unwrap()
+        .contains("/k8s/api"));
     assert!(text.contains("Network error: Failed to fetch"), "{text}");
     query(&root, "[data-testid=retry]").click();
     leptos::task::tick().await;
@@ -72,7 +87,8 @@ async fn error_view_names_the_url_and_retries() {
 #[wasm_bindgen_test]
 async fn forbidden_is_explained_and_server_text_stays_text() {
     let root = container();
-    let hostile = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>\u{202e}evil";
+    let hostile =
+        "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>\u{202e}evil";
     let error = status_error(hostile);
     let _handle = mount_to(root.clone(), move || {
         let error = error.clone();
@@ -80,53 +96,86 @@ async fn forbidden_is_explained_and_server_text_stays_text() {
     });
     leptos::task::tick().await;
     let view = query(&root, "[data-testid=api-error]");
-    assert!(view.text_content().unwrap().contains("Access to the cluster is forbidden"));
-    assert!(view.query_selector("img").unwrap().is_none(), "server text was interpreted as HTML");
+    assert!(view
+        .text_content()
+        .unwrap()
+        .contains("Access to the cluster is forbidden"));
+    assert!(
+        view.query_selector("img").unwrap().is_none(),
+        "server text was interpreted as HTML"
+    );
     assert!(view.query_selector("script").unwrap().is_none());
-    assert!(query(&root, "[data-testid=api-error-message]").text_content().unwrap().contains("<img src=x"));
+    assert!(query(&root, "[data-testid=api-error-message]")
+        .text_content()
+        .unwrap()
+        .contains("<img src=x"));
 }
 
 #[wasm_bindgen_test]
 async fn inline_error_shows_the_status_message() {
     let root = container();
-    let error = status_error("gateways.gateway.kubesphere.io is forbidden: User \"viewer\" cannot list");
+    let error =
+        status_error("gateways.gateway.kubesphere.io is forbidden: User \"viewer\" cannot list");
     let _handle = mount_to(root.clone(), move || {
         let error = error.clone();
         view! { <Providers><InlineError error/></Providers> }
     });
     leptos::task::tick().await;
-    let text = query(&root, "[data-testid=inline-error]").text_content().unwrap();
-    assert!(text.contains("Forbidden: gateways.gateway.kubesphere.io is forbidden"), "{text}");
+    let text = query(&root, "[data-testid=inline-error]")
+        .text_content()
+        .unwrap();
+    assert!(
+        text.contains("Forbidden: gateways.gateway.kubesphere.io is forbidden"),
+        "{text}"
+    );
     assert!(text.contains("/k8s/api"), "{text}");
 }
 
 #[wasm_bindgen_test]
 async fn shell_switches_language_and_theme() {
     let root = container();
-    let _handle = mount_to(root.clone(), || view! { <Providers><Shell><p>"page"</p></Shell></Providers> });
+    let _handle = mount_to(
+        root.clone(),
+        || view! { <Providers><Shell><p>"page"</p></Shell></Providers> },
+    );
     leptos::task::tick().await;
     let shell = query(&root, "[data-testid=app-shell]");
     assert!(shell.text_content().unwrap().contains("Gateway Console"));
 
     let lang: HtmlSelectElement = query(&root, "[data-testid=lang-switch]").unchecked_into();
     lang.set_value("zh");
-    lang.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    lang.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
     leptos::task::tick().await;
-    assert!(shell.text_content().unwrap().contains("网关控制台"), "{}", shell.text_content().unwrap());
-    let html = web_sys::window().unwrap().document().unwrap().document_element().unwrap();
+    assert!(
+        shell.text_content().unwrap().contains("网关控制台"),
+        "{}",
+        shell.text_content().unwrap()
+    );
+    let html = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .document_element()
+        .unwrap();
     assert_eq!(html.get_attribute("lang").as_deref(), Some("zh"));
 
     let theme: HtmlSelectElement = query(&root, "[data-testid=theme-switch]").unchecked_into();
     theme.set_value("dark");
-    theme.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    theme
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
     leptos::task::tick().await;
     assert_eq!(html.get_attribute("data-theme").as_deref(), Some("dark"));
     theme.set_value("light");
-    theme.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    theme
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
     leptos::task::tick().await;
     assert_eq!(html.get_attribute("data-theme").as_deref(), Some("light"));
     lang.set_value("en");
-    lang.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    lang.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
     leptos::task::tick().await;
 }
 
@@ -137,7 +186,12 @@ async fn config_warning_is_visible() {
         view! { <Providers warning=ConfigWarning::Malformed("expected value at line 1".into())><Shell><p>"page"</p></Shell></Providers> }
     });
     leptos::task::tick().await;
-    let text = query(&root, "[data-testid=config-warning]").text_content().unwrap();
-    assert!(text.contains("config.json is malformed (expected value at line 1)"), "{text}");
+    let text = query(&root, "[data-testid=config-warning]")
+        .text_content()
+        .unwrap();
+    assert!(
+        text.contains("config.json is malformed (expected value at line 1)"),
+        "{text}"
+    );
     assert!(text.contains("/k8s"), "{text}");
 }

@@ -20,12 +20,18 @@ pub struct KubeClient {
 impl KubeClient {
     /// `base` is the configured `apiBase` (e.g. `/k8s` or `https://host/k8s`), no trailing slash.
     pub fn new(base: impl Into<String>) -> Self {
-        KubeClient { base: base.into().trim_end_matches('/').to_string() }
+        KubeClient {
+            base: base.into().trim_end_matches('/').to_string(),
+        }
     }
 
     /// The full URL a kube-core request goes to.
     pub fn url_of<B>(&self, request: &http::Request<B>) -> String {
-        let path = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let path = request
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
         // kube-core writes `?&limit=…` when the first parameter is optional; tidy it up.
         let path = path.replacen("?&", "?", 1);
         format!("{}{}", self.base, path)
@@ -37,9 +43,15 @@ impl KubeClient {
     }
 
     /// Sends the request and returns the response when it is 2xx; otherwise the decoded error.
-    pub async fn send(&self, request: http::Request<Vec<u8>>, signal: Option<&AbortSignal>) -> Result<Response, ApiError> {
+    pub async fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Response, ApiError> {
         let url = self.url_of(&request);
-        let mut builder = RequestBuilder::new(&url).method(convert_method(request.method())).abort_signal(signal);
+        let mut builder = RequestBuilder::new(&url)
+            .method(convert_method(request.method()))
+            .abort_signal(signal);
         for (name, value) in request.headers() {
             if let Ok(value) = value.to_str() {
                 builder = builder.header(name.as_str(), value);
@@ -50,7 +62,10 @@ impl KubeClient {
         let sent = if body.is_empty() {
             builder.send().await
         } else {
-            let text = String::from_utf8(body).map_err(|e| ApiError::Decode { url: url.clone(), message: e.to_string() })?;
+            let text = String::from_utf8(body).map_err(|e| ApiError::Decode {
+                url: url.clone(),
+                message: e.to_string(),
+            })?;
             match builder.body(text) {
                 Ok(r) => r.send().await,
                 Err(e) => Err(e),
@@ -67,18 +82,32 @@ impl KubeClient {
     }
 
     /// Sends the request and decodes a JSON answer.
-    pub async fn json<T: DeserializeOwned>(&self, request: http::Request<Vec<u8>>, signal: Option<&AbortSignal>) -> Result<T, ApiError> {
+    pub async fn json<T: DeserializeOwned>(
+        &self,
+        request: http::Request<Vec<u8>>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<T, ApiError> {
         let url = self.url_of(&request);
         let response = self.send(request, signal).await?;
         let text = response.text().await.map_err(|e| network_error(&url, e))?;
-        serde_json::from_str(&text).map_err(|e| ApiError::Decode { url, message: e.to_string() })
+        serde_json::from_str(&text).map_err(|e| ApiError::Decode {
+            url,
+            message: e.to_string(),
+        })
     }
 
     /// Sends the request and returns the body as a stream (watches, followed logs).
-    pub async fn stream(&self, request: http::Request<Vec<u8>>, signal: Option<&AbortSignal>) -> Result<ReadableStream, ApiError> {
+    pub async fn stream(
+        &self,
+        request: http::Request<Vec<u8>>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<ReadableStream, ApiError> {
         let url = self.url_of(&request);
         let response = self.send(request, signal).await?;
-        response.body().ok_or(ApiError::Decode { url, message: "empty body".into() })
+        response.body().ok_or(ApiError::Decode {
+            url,
+            message: "empty body".into(),
+        })
     }
 }
 
@@ -92,12 +121,17 @@ fn network_error(url: &str, error: gloo_net::Error) -> ApiError {
             return ApiError::Aborted;
         }
     }
-    ApiError::Network { url: url.to_string(), message: error.to_string() }
+    ApiError::Network {
+        url: url.to_string(),
+        message: error.to_string(),
+    }
 }
 
 /// True for the rejection a fetch or stream read gets when its AbortController fires.
 pub fn is_abort(value: &wasm_bindgen::JsValue) -> bool {
-    value.dyn_ref::<web_sys::DomException>().is_some_and(|e| e.name() == "AbortError")
+    value
+        .dyn_ref::<web_sys::DomException>()
+        .is_some_and(|e| e.name() == "AbortError")
 }
 
 /// An AbortSignal that fires when the current reactive owner (the view) is cleaned up.
@@ -124,10 +158,16 @@ mod tests {
         let request = Request::new(Namespace::url_path(&(), None));
         let list = request.list(&ListParams::default().limit(50)).unwrap();
         assert_eq!(client.url_of(&list), "/k8s/api/v1/namespaces?limit=50");
-        let watch = request.watch(&WatchParams::default().timeout(290), "42").unwrap();
+        let watch = request
+            .watch(&WatchParams::default().timeout(290), "42")
+            .unwrap();
         let url = client.url_of(&watch);
         assert!(url.starts_with("/k8s/api/v1/namespaces?"), "{url}");
-        assert!(url.contains("watch=true") && url.contains("resourceVersion=42") && url.contains("timeoutSeconds=290"));
+        assert!(
+            url.contains("watch=true")
+                && url.contains("resourceVersion=42")
+                && url.contains("timeoutSeconds=290")
+        );
         assert_eq!(client.url_of_path("/api"), "/k8s/api");
     }
 
@@ -136,6 +176,9 @@ mod tests {
         let client = KubeClient::new("https://example.org/k8s");
         let request = Request::new(Namespace::url_path(&(), None));
         let get = request.get("demo", &Default::default()).unwrap();
-        assert_eq!(client.url_of(&get), "https://example.org/k8s/api/v1/namespaces/demo");
+        assert_eq!(
+            client.url_of(&get),
+            "https://example.org/k8s/api/v1/namespaces/demo"
+        );
     }
 }

@@ -9,6 +9,8 @@ pub const CORE_API_PATH: &str = "/api";
 
 /// Checks that the API answers at `<apiBase>/api`.
 pub async fn probe(client: &KubeClient) -> Result<(), ApiError> {
-    let request = http::Request::get(CORE_API_PATH).body(Vec::new()).expect("static request");
+    let request = http::Request::get(CORE_API_PATH)
+        .body(Vec::new())
+        .expect("static request");
     client.json::<APIVersions>(request, None).await.map(|_| ())
 }

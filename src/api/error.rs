@@ -12,7 +12,11 @@ pub enum ApiError {
     /// The server answered with a `metav1.Status` failure (404, 403, 409, 422, 410, …).
     Status { url: String, status: Box<Status> },
     /// An HTTP error without a Status body (typically the proxy: 502 when the API is down).
-    Http { url: String, code: u16, body: String },
+    Http {
+        url: String,
+        code: u16,
+        body: String,
+    },
     /// The request never got an answer (connection refused, DNS, CORS, offline).
     Network { url: String, message: String },
     /// The server took too long.
@@ -34,11 +38,18 @@ impl ApiError {
                 status.code = code;
             }
             if !status.message.is_empty() || !status.reason.is_empty() {
-                return ApiError::Status { url: url.to_string(), status: Box::new(status) };
+                return ApiError::Status {
+                    url: url.to_string(),
+                    status: Box::new(status),
+                };
             }
         }
         let body: String = body.trim().chars().take(BODY_EXCERPT).collect();
-        ApiError::Http { url: url.to_string(), code, body }
+        ApiError::Http {
+            url: url.to_string(),
+            code,
+            body,
+        }
     }
 
     /// The URL that was requested.
@@ -108,7 +119,11 @@ impl ApiError {
     pub fn message(&self, locale: Locale) -> String {
         match self {
             ApiError::Status { status, .. } => {
-                let message = if status.message.is_empty() { status.reason.as_str() } else { status.message.as_str() };
+                let message = if status.message.is_empty() {
+                    status.reason.as_str()
+                } else {
+                    status.message.as_str()
+                };
                 let key = match (status.code, status.reason.as_str()) {
                     (_, "AlreadyExists") => "ERR_ALREADY_EXISTS",
                     (401, _) => "ERR_UNAUTHORIZED",
@@ -118,7 +133,11 @@ impl ApiError {
                     (422, _) => "ERR_INVALID",
                     _ => {
                         let code = status.code.to_string();
-                        return translate(locale, "ERR_HTTP", &[("code", &code), ("message", message)]);
+                        return translate(
+                            locale,
+                            "ERR_HTTP",
+                            &[("code", &code), ("message", message)],
+                        );
                     }
                 };
                 translate(locale, key, &[("message", message)])
@@ -127,9 +146,13 @@ impl ApiError {
                 let code = code.to_string();
                 translate(locale, "ERR_HTTP", &[("code", &code), ("message", body)])
             }
-            ApiError::Network { message, .. } => translate(locale, "ERR_NETWORK", &[("message", message)]),
+            ApiError::Network { message, .. } => {
+                translate(locale, "ERR_NETWORK", &[("message", message)])
+            }
             ApiError::Timeout { .. } => translate(locale, "ERR_TIMEOUT", &[]),
-            ApiError::Decode { message, .. } => translate(locale, "ERR_DECODE", &[("message", message)]),
+            ApiError::Decode { message, .. } => {
+                translate(locale, "ERR_DECODE", &[("message", message)])
+            }
             ApiError::Aborted => String::new(),
         }
     }
@@ -185,15 +208,30 @@ mod tests {
 
     #[test]
     fn status_code_defaults_to_the_http_code() {
-        let e = ApiError::from_response("u", 403, r#"{"kind":"Status","message":"nope","reason":"Forbidden"}"#);
+        let e = ApiError::from_response(
+            "u",
+            403,
+            r#"{"kind":"Status","message":"nope","reason":"Forbidden"}"#,
+        );
         assert!(e.is_forbidden());
-        assert!(ApiError::from_response("u", 401, r#"{"message":"Unauthorized","code":401}"#).is_unauthorized());
-        assert!(ApiError::from_response("u", 410, r#"{"message":"too old resource version","reason":"Expired","code":410}"#).is_gone());
+        assert!(
+            ApiError::from_response("u", 401, r#"{"message":"Unauthorized","code":401}"#)
+                .is_unauthorized()
+        );
+        assert!(ApiError::from_response(
+            "u",
+            410,
+            r#"{"message":"too old resource version","reason":"Expired","code":410}"#
+        )
+        .is_gone());
     }
 
     #[test]
     fn network_errors() {
-        let e = ApiError::Network { url: "/k8s/api".into(), message: "Failed to fetch".into() };
+        let e = ApiError::Network {
+            url: "/k8s/api".into(),
+            message: "Failed to fetch".into(),
+        };
         assert!(e.is_unreachable());
         assert_eq!(e.url(), "/k8s/api");
         assert_eq!(e.message(Locale::En), "Network error: Failed to fetch");

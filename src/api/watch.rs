@@ -75,7 +75,9 @@ pub fn backoff_ms(failures: u32) -> u32 {
 /// The resourceVersion to resume from after an event (objects and bookmarks carry one).
 fn event_resource_version<K: kube_core::Resource>(event: &WatchEvent<K>) -> Option<String> {
     match event {
-        WatchEvent::Added(o) | WatchEvent::Modified(o) | WatchEvent::Deleted(o) => o.meta().resource_version.clone(),
+        WatchEvent::Added(o) | WatchEvent::Modified(o) | WatchEvent::Deleted(o) => {
+            o.meta().resource_version.clone()
+        }
         WatchEvent::Bookmark(b) => Some(b.metadata.resource_version.clone()),
         WatchEvent::Error(_) => None,
     }
@@ -104,7 +106,10 @@ pub async fn list_watch<K, F>(
                     Ok(r) => r,
                     Err(e) => {
                         on_update(WatchUpdate::Failed {
-                            error: ApiError::Decode { url: String::new(), message: e.to_string() },
+                            error: ApiError::Decode {
+                                url: String::new(),
+                                message: e.to_string(),
+                            },
                             retry_in_ms: 0,
                         });
                         return;
@@ -157,7 +162,10 @@ pub async fn list_watch<K, F>(
                             on_update(WatchUpdate::Event(event));
                         }
                         Err(e) => on_update(WatchUpdate::Failed {
-                            error: ApiError::Decode { url: String::new(), message: e.to_string() },
+                            error: ApiError::Decode {
+                                url: String::new(),
+                                message: e.to_string(),
+                            },
                             retry_in_ms: 0,
                         }),
                     }
@@ -172,7 +180,10 @@ pub async fn list_watch<K, F>(
                         let retry_in_ms = backoff_ms(failures);
                         failures += 1;
                         on_update(WatchUpdate::Failed {
-                            error: ApiError::Network { url: String::new(), message },
+                            error: ApiError::Network {
+                                url: String::new(),
+                                message,
+                            },
                             retry_in_ms,
                         });
                         resume_from = Some(last_rv);
@@ -206,7 +217,11 @@ pub enum StreamEnd {
 }
 
 /// Reads a byte stream as UTF-8 lines, calling `on_line` for each until it returns false.
-pub async fn read_lines(stream: web_sys::ReadableStream, stopped: &Cell<bool>, mut on_line: impl FnMut(&str) -> bool) -> StreamEnd {
+pub async fn read_lines(
+    stream: web_sys::ReadableStream,
+    stopped: &Cell<bool>,
+    mut on_line: impl FnMut(&str) -> bool,
+) -> StreamEnd {
     let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let decoder = match TextDecoder::new() {
         Ok(d) => d,
@@ -225,7 +240,10 @@ pub async fn read_lines(stream: web_sys::ReadableStream, stopped: &Cell<bool>, m
             Err(e) if is_abort(&e) => return StreamEnd::Aborted,
             Err(e) => return StreamEnd::Failed(format!("{e:?}")),
         };
-        let done = Reflect::get(&chunk, &JsValue::from_str("done")).ok().and_then(|d| d.as_bool()).unwrap_or(true);
+        let done = Reflect::get(&chunk, &JsValue::from_str("done"))
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
         if done {
             if let Some(rest) = lines.finish() {
                 on_line(&rest);
@@ -234,7 +252,9 @@ pub async fn read_lines(stream: web_sys::ReadableStream, stopped: &Cell<bool>, m
         }
         let value = Reflect::get(&chunk, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
         let bytes: Uint8Array = value.unchecked_into();
-        let text = decoder.decode_with_js_u8_array_and_options(&bytes, &options).unwrap_or_default();
+        let text = decoder
+            .decode_with_js_u8_array_and_options(&bytes, &options)
+            .unwrap_or_default();
         match lines.push(&text) {
             Ok(complete) => {
                 for line in complete {
@@ -256,7 +276,8 @@ pub async fn read_lines(stream: web_sys::ReadableStream, stopped: &Cell<bool>, m
 pub async fn sleep(ms: u32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+            let _ =
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
         }
     });
     let _ = JsFuture::from(promise).await;

@@ -9,7 +9,10 @@ use crate::i18n::{tr, use_i18n};
 
 /// The error view. `on_retry` runs when the user asks to try again.
 #[component]
-pub fn ApiErrorView(#[prop(into)] error: Signal<ApiError>, #[prop(into)] on_retry: Callback<()>) -> impl IntoView {
+pub fn ApiErrorView(
+    #[prop(into)] error: Signal<ApiError>,
+    #[prop(into)] on_retry: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let title_key = move || {
         let e = error.get();

@@ -20,7 +20,10 @@ pub fn health_label(health: &GatewayHealth) -> (&'static str, &'static str) {
 
 /// Summary card of a gateway; `title_key` names it (Cluster Gateway / Project Gateway).
 #[component]
-pub fn GatewaySummary(#[prop(into)] gateway: Signal<Gateway>, title_key: &'static str) -> impl IntoView {
+pub fn GatewaySummary(
+    #[prop(into)] gateway: Signal<Gateway>,
+    title_key: &'static str,
+) -> impl IntoView {
     let health = Memo::new(move |_| gateway.with(|g| gateway_health(g, None)));
     view! {
         <article class="gateway-card" data-testid="gateway-card">

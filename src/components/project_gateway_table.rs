@@ -8,7 +8,10 @@ use crate::components::gateway_summary::health_label;
 use crate::i18n::t;
 
 #[component]
-pub fn ProjectGatewayTable(#[prop(into)] gateways: Signal<Vec<Gateway>>, #[prop(into)] listed: Signal<bool>) -> impl IntoView {
+pub fn ProjectGatewayTable(
+    #[prop(into)] gateways: Signal<Vec<Gateway>>,
+    #[prop(into)] listed: Signal<bool>,
+) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="data-table" data-testid="project-gateway-table">

@@ -11,7 +11,10 @@ use crate::state::namespaces::watch_namespaces;
 /// The project named in the current URL (`/projects/<ns>/…`), if any.
 pub fn project_in_path(path: &str) -> Option<String> {
     let mut parts = path.trim_start_matches('/').split('/');
-    (parts.next() == Some("projects")).then(|| parts.next().map(str::to_string)).flatten().filter(|p| !p.is_empty())
+    (parts.next() == Some("projects"))
+        .then(|| parts.next().map(str::to_string))
+        .flatten()
+        .filter(|p| !p.is_empty())
 }
 
 /// The navigation column.
@@ -32,12 +35,20 @@ pub fn SideNav() -> impl IntoView {
     // The project the "Project → Gateway Settings" link goes to: the one in the URL, else the
     // last one visited, else the first non-system namespace.
     let target_project = Memo::new(move |_| {
-        current_project.get().or_else(|| remembered.get()).or_else(|| {
-            namespaces.cache.with(|c| {
-                let names: Vec<String> = c.iter().filter_map(|n| n.metadata.name.clone()).collect();
-                names.iter().find(|n| !is_system_namespace(n)).or(names.first()).cloned()
+        current_project
+            .get()
+            .or_else(|| remembered.get())
+            .or_else(|| {
+                namespaces.cache.with(|c| {
+                    let names: Vec<String> =
+                        c.iter().filter_map(|n| n.metadata.name.clone()).collect();
+                    names
+                        .iter()
+                        .find(|n| !is_system_namespace(n))
+                        .or(names.first())
+                        .cloned()
+                })
             })
-        })
     });
     let on_cluster_page = Memo::new(move |_| location.pathname.get().starts_with("/clusters"));
     view! {
@@ -106,7 +117,10 @@ mod tests {
 
     #[test]
     fn project_is_read_from_the_path() {
-        assert_eq!(project_in_path("/projects/demo/gateways").as_deref(), Some("demo"));
+        assert_eq!(
+            project_in_path("/projects/demo/gateways").as_deref(),
+            Some("demo")
+        );
         assert_eq!(project_in_path("/projects//gateways"), None);
         assert_eq!(project_in_path("/clusters/gateways"), None);
         assert_eq!(project_in_path("/"), None);

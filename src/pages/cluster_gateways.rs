@@ -34,7 +34,13 @@ pub fn ClusterGatewaysPage() -> impl IntoView {
     Effect::new(move |_| {
         let tab = selected.get();
         if tab != tab_in_url.get_untracked() {
-            navigate(&format!("/clusters/gateways?tab={tab}"), NavigateOptions { replace: true, ..Default::default() });
+            navigate(
+                &format!("/clusters/gateways?tab={tab}"),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
         }
     });
     view! {
@@ -95,7 +101,12 @@ fn ClusterGatewayTab() -> impl IntoView {
 fn ProjectGatewaysTab() -> impl IntoView {
     let live = watch_all_gateways(use_client());
     let gateways = Memo::new(move |_| {
-        live.cache.with(|c| c.iter().filter(|g: &&Gateway| g.scope().is_some_and(|s| !s.is_cluster())).cloned().collect::<Vec<_>>())
+        live.cache.with(|c| {
+            c.iter()
+                .filter(|g: &&Gateway| g.scope().is_some_and(|s| !s.is_cluster()))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
     view! {
         <div class="tab-toolbar"><SyncBadge state=live.sync/></div>

@@ -56,8 +56,16 @@ fn ClusterGatewayReadOnly(cluster: LiveList<Gateway>) -> impl IntoView {
 }
 
 #[component]
-fn ProjectGateway(project: String, working_namespace: Option<String>, cluster: LiveList<Gateway>) -> impl IntoView {
-    let own = watch_gateway(use_client(), &GatewayScope::for_project(&project), working_namespace.as_deref());
+fn ProjectGateway(
+    project: String,
+    working_namespace: Option<String>,
+    cluster: LiveList<Gateway>,
+) -> impl IntoView {
+    let own = watch_gateway(
+        use_client(),
+        &GatewayScope::for_project(&project),
+        working_namespace.as_deref(),
+    );
     let gateway = Memo::new(move |_| own.cache.with(|c| c.iter().next().cloned()));
     Effect::new(move |_| {
         if cluster.listed.get() && own.listed.get() {

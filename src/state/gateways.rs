@@ -9,13 +9,25 @@ use super::live::LiveList;
 use crate::api::KubeClient;
 
 /// Watches one gateway (by name, in its namespace). The list is empty when it does not exist.
-pub fn watch_gateway(client: KubeClient, scope: &GatewayScope, working_namespace: Option<&str>) -> LiveList<Gateway> {
+pub fn watch_gateway(
+    client: KubeClient,
+    scope: &GatewayScope,
+    working_namespace: Option<&str>,
+) -> LiveList<Gateway> {
     let namespace = scope.gateway_namespace(working_namespace);
     let params = ListParams::default().fields(&format!("metadata.name={}", scope.gateway_name()));
-    LiveList::start(client, Request::new(Gateway::url_path(&(), Some(&namespace))), params)
+    LiveList::start(
+        client,
+        Request::new(Gateway::url_path(&(), Some(&namespace))),
+        params,
+    )
 }
 
 /// Watches every Gateway in the cluster.
 pub fn watch_all_gateways(client: KubeClient) -> LiveList<Gateway> {
-    LiveList::start(client, Request::new(Gateway::url_path(&(), None)), ListParams::default())
+    LiveList::start(
+        client,
+        Request::new(Gateway::url_path(&(), None)),
+        ListParams::default(),
+    )
 }

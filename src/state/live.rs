@@ -63,9 +63,14 @@ where
         let stopped = Rc::new(Cell::new(false));
         let stop = SendWrapper::new(stopped.clone());
         on_cleanup(move || stop.set(true));
-        leptos::task::spawn_local(list_watch::<K, _>(client, request, params, signal, stopped, move |update| {
-            live.apply(update)
-        }));
+        leptos::task::spawn_local(list_watch::<K, _>(
+            client,
+            request,
+            params,
+            signal,
+            stopped,
+            move |update| live.apply(update),
+        ));
         live
     }
 
@@ -91,7 +96,8 @@ where
                 if !self.listed.try_get_untracked().unwrap_or(true) {
                     self.initial_error.try_set(Some(error.clone()));
                 }
-                self.sync.try_set(SyncState::Reconnecting { error, retry_in_ms });
+                self.sync
+                    .try_set(SyncState::Reconnecting { error, retry_in_ms });
             }
         }
     }

@@ -9,5 +9,9 @@ use crate::api::KubeClient;
 
 /// Starts watching all namespaces.
 pub fn watch_namespaces(client: KubeClient) -> LiveList<Namespace> {
-    LiveList::start(client, Request::new(Namespace::url_path(&(), None)), ListParams::default())
+    LiveList::start(
+        client,
+        Request::new(Namespace::url_path(&(), None)),
+        ListParams::default(),
+    )
 }

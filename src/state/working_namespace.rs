@@ -15,13 +15,21 @@ use crate::api::KubeClient;
 /// Watches `kubesphere-config` and derives the working namespace from it.
 pub fn watch_working_namespace(client: KubeClient) -> Memo<WorkingNamespace> {
     let params = ListParams::default().fields(&format!("metadata.name={KUBESPHERE_CONFIG_NAME}"));
-    let live: LiveList<ConfigMap> =
-        LiveList::start(client, Request::new(ConfigMap::url_path(&(), Some(KUBESPHERE_SYSTEM))), params);
+    let live: LiveList<ConfigMap> = LiveList::start(
+        client,
+        Request::new(ConfigMap::url_path(&(), Some(KUBESPHERE_SYSTEM))),
+        params,
+    );
     Memo::new(move |_| {
         live.cache.with(|c| {
             c.iter()
                 .next()
-                .and_then(|cm| cm.data.as_ref()?.get(KUBESPHERE_CONFIG_KEY).map(|yaml| working_namespace(yaml)))
+                .and_then(|cm| {
+                    cm.data
+                        .as_ref()?
+                        .get(KUBESPHERE_CONFIG_KEY)
+                        .map(|yaml| working_namespace(yaml))
+                })
                 .unwrap_or_default()
         })
     })

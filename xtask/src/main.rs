@@ -1,1 +1,212 @@
-fn main(){}
+//! Project commands: `cargo xtask setup | run | test | e2e | bench | screenshots`.
+//! Plain std Rust so it builds in seconds; every tool the project needs is installed here,
+//! idempotently (fast when present), from the package registries only.
+
+mod bench;
+mod setup;
+mod util;
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use util::{cargo, root, Step};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  setup                 install/verify the toolchain (idempotent; fast when present)
+  run [--scenario S] [--as USER] [--faults SPEC]
+                        start devcluster on 127.0.0.1:8001 and `trunk serve` on http://127.0.0.1:8080/
+  test                  every test: fmt, clippy (native + wasm), native, component (headless Chromium),
+                        devcluster's kubectl fidelity suite, and end-to-end (release build + devcluster)
+  e2e [ARGS…]           only the end-to-end suite (ARGS go to `playwright test`)
+  bench                 bytes before first paint and time to first data → BENCHMARKS.md
+  screenshots           PNGs of the pages, light/dark × en/zh, in e2e/screenshots/ (+ docs/screenshot.png)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::setup(),
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        Some("e2e") => setup::setup().and_then(|_| e2e(&args[1..])),
+        Some("bench") => setup::setup().and_then(|_| bench::bench()),
+        Some("screenshots") => setup::setup().and_then(|_| screenshots()),
+        Some("-h" | "--help" | "help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    setup::setup()?;
+    let scenario = flag(args, "--scenario").unwrap_or_else(|| "nodeport".into());
+    let user = flag(args, "--as").unwrap_or_else(|| "admin".into());
+    let faults = flag(args, "--faults").unwrap_or_default();
+    cargo(&["build", "--release", "-p", "devcluster"])?;
+    let mut devcluster = std::process::Command::new(root().join("target/release/devcluster"))
+        .args([
+            "--listen",
+            "127.0.0.1:8001",
+            "--scenario",
+            &scenario,
+            "--as",
+            &user,
+            "--faults",
+            &faults,
+        ])
+        .spawn()
+        .map_err(|e| format!("cannot start devcluster: {e}"))?;
+    util::wait_http("127.0.0.1:8001", "/version", 30).map_err(|e| {
+        let _ = devcluster.kill();
+        format!("devcluster did not start: {e} (is port 8001 taken? stop `kubectl proxy` or another devcluster)")
+    })?;
+    println!("\n  gateway-console: open http://127.0.0.1:8080/   (devcluster scenario {scenario} as {user}; Ctrl-C stops both)\n");
+    let status = std::process::Command::new("trunk")
+        .arg("serve")
+        .current_dir(root())
+        .status();
+    let _ = devcluster.kill();
+    let _ = devcluster.wait();
+    match status {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(format!("trunk serve exited with {s}")),
+        Err(e) => Err(format!("cannot run trunk: {e}")),
+    }
+}
+
+fn release_build() -> Result<(), String> {
+    cargo(&["build", "--release", "-p", "devcluster"])?;
+    util::run_in(&root(), "trunk", &["build", "--release"], &[])
+}
+
+fn e2e(args: &[String]) -> Result<(), String> {
+    release_build()?;
+    let mut pw = vec!["playwright", "test"];
+    pw.extend(args.iter().map(String::as_str));
+    util::run_in(&root().join("e2e"), "npx", &pw, &[])
+}
+
+fn screenshots() -> Result<(), String> {
+    release_build()?;
+    util::run_in(&root().join("e2e"), "node", &["screenshots.mjs"], &[])
+}
+
+fn test() -> Result<(), String> {
+    let started = Instant::now();
+    let mut steps: Vec<Step> = Vec::new();
+    let webdriver = root().join("webdriver.json");
+    let webdriver = webdriver.to_str().unwrap_or_default().to_string();
+    let wasm_env = [
+        ("CHROMEDRIVER", "/usr/bin/chromedriver"),
+        ("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver.as_str()),
+        ("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+    ];
+    let plan: Vec<(&str, Box<dyn Fn() -> Result<(), String>>)> = vec![
+        ("setup", Box::new(setup::setup)),
+        (
+            "cargo fmt --check",
+            Box::new(|| cargo(&["fmt", "--all", "--check"])),
+        ),
+        (
+            "clippy (native)",
+            Box::new(|| {
+                cargo(&[
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ])
+            }),
+        ),
+        (
+            "clippy (wasm)",
+            Box::new(|| {
+                cargo(&[
+                    "clippy",
+                    "-p",
+                    "gateway-console",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ])
+            }),
+        ),
+        (
+            "native tests (incl. kubectl fidelity)",
+            Box::new(|| cargo(&["test", "--workspace"])),
+        ),
+        (
+            "component tests (headless Chromium)",
+            Box::new(move || {
+                util::run_in(
+                    &root(),
+                    "cargo",
+                    &[
+                        "test",
+                        "--target",
+                        "wasm32-unknown-unknown",
+                        "-p",
+                        "gateway-console",
+                        "--test",
+                        "web",
+                    ],
+                    &wasm_env,
+                )
+            }),
+        ),
+        ("end-to-end (release + devcluster)", Box::new(|| e2e(&[]))),
+    ];
+    let mut failure = None;
+    for (name, f) in &plan {
+        println!("\n━━ {name}");
+        let t = Instant::now();
+        let r = f();
+        steps.push(Step {
+            name: name.to_string(),
+            ok: r.is_ok(),
+            secs: t.elapsed().as_secs_f64(),
+        });
+        if let Err(e) = r {
+            failure = Some(format!("{name}: {e}"));
+            break;
+        }
+    }
+    println!("\n{:<44} {:>6} {:>9}", "step", "result", "seconds");
+    for s in &steps {
+        println!(
+            "{:<44} {:>6} {:>9.1}",
+            s.name,
+            if s.ok { "ok" } else { "FAILED" },
+            s.secs
+        );
+    }
+    for (name, _) in plan.iter().skip(steps.len()) {
+        println!("{:<44} {:>6}", name, "skipped");
+    }
+    println!("total {:.0} s", started.elapsed().as_secs_f64());
+    match failure {
+        Some(f) => Err(f),
+        None => Ok(()),
+    }
+}

@@ -48,15 +48,21 @@ pub struct Target {
 }
 
 pub fn json_response(code: u16, body: &Value) -> Response {
-    let mut r = (StatusCode::from_u16(code).unwrap_or(StatusCode::OK), serde_json::to_vec(body).unwrap_or_default()).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+    let mut r = (
+        StatusCode::from_u16(code).unwrap_or(StatusCode::OK),
+        serde_json::to_vec(body).unwrap_or_default(),
+    )
+        .into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
     r
 }
 
 fn error_response(e: &ApiError) -> Response {
     let mut r = json_response(e.code, &e.body);
     if let Some(s) = e.body["details"]["retryAfterSeconds"].as_i64() {
-        r.headers_mut().insert(header::RETRY_AFTER, s.to_string().parse().unwrap());
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, s.to_string().parse().unwrap());
     }
     r
 }
@@ -69,7 +75,11 @@ fn parse_query(uri: &Uri) -> HashMap<String, String> {
 
 /// Splits `/api/v1/...` and `/apis/<g>/<v>/...` into a [`Target`]; `Ok(None)` for discovery paths.
 pub fn parse_path(path: &str) -> Result<Option<Target>, ApiError> {
-    let segs: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    let segs: Vec<&str> = path
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
     let (group, version, rest): (&str, &str, &[&str]) = match segs.as_slice() {
         ["api", "v1", rest @ ..] => ("", "v1", rest),
         ["apis", g, v, rest @ ..] => (g, v, rest),
@@ -82,9 +92,12 @@ pub fn parse_path(path: &str) -> Result<Option<Target>, ApiError> {
         ["watch", r @ ..] => (true, r),
         r => (false, r),
     };
-    let find = |plural: &str| registry::find(group, version, plural).ok_or_else(ApiError::path_not_found);
+    let find =
+        |plural: &str| registry::find(group, version, plural).ok_or_else(ApiError::path_not_found);
     let (res, namespace, tail): (ResId, Option<String>, &[&str]) = match rest {
-        ["namespaces", ns, plural, tail @ ..] if !matches!(*plural, "status" | "finalize") => (find(plural)?, Some(ns.to_string()), tail),
+        ["namespaces", ns, plural, tail @ ..] if !matches!(*plural, "status" | "finalize") => {
+            (find(plural)?, Some(ns.to_string()), tail)
+        }
         ["namespaces", tail @ ..] => (find("namespaces")?, None, tail),
         [plural, tail @ ..] => (find(plural)?, None, tail),
         [] => return Ok(None),
@@ -95,14 +108,25 @@ pub fn parse_path(path: &str) -> Result<Option<Target>, ApiError> {
     }
     let name = tail.first().map(|s| s.to_string());
     let subresource = tail.get(1).map(|s| s.to_string());
-    let rest_path = if tail.len() > 2 { format!("/{}", tail[2..].join("/")) } else { String::new() };
+    let rest_path = if tail.len() > 2 {
+        format!("/{}", tail[2..].join("/"))
+    } else {
+        String::new()
+    };
     if let Some(sub) = &subresource {
         let base = sub.split(':').next().unwrap_or(sub);
         if !r.subresources.contains(&base) {
             return Err(ApiError::path_not_found());
         }
     }
-    Ok(Some(Target { res, namespace, name, subresource, rest: rest_path, legacy_watch }))
+    Ok(Some(Target {
+        res,
+        namespace,
+        name,
+        subresource,
+        rest: rest_path,
+        legacy_watch,
+    }))
 }
 
 fn verb_of(method: &Method, target: &Target, watch: bool) -> &'static str {
@@ -119,37 +143,77 @@ fn verb_of(method: &Method, target: &Target, watch: bool) -> &'static str {
     }
 }
 
-fn query_of(target: &Target, params: &HashMap<String, String>, res: &ResourceType) -> Result<Query, ApiError> {
-    let labels = LabelSelector::parse(params.get("labelSelector").map(String::as_str).unwrap_or(""))
-        .map_err(ApiError::bad_request)?;
-    let fields = FieldSelector::parse(params.get("fieldSelector").map(String::as_str).unwrap_or(""), supported_fields(res.kind), res.kind)
-        .map_err(ApiError::bad_request)?;
-    Ok(Query { namespace: target.namespace.clone(), labels, fields })
+fn query_of(
+    target: &Target,
+    params: &HashMap<String, String>,
+    res: &ResourceType,
+) -> Result<Query, ApiError> {
+    let labels = LabelSelector::parse(
+        params
+            .get("labelSelector")
+            .map(String::as_str)
+            .unwrap_or(""),
+    )
+    .map_err(ApiError::bad_request)?;
+    let fields = FieldSelector::parse(
+        params
+            .get("fieldSelector")
+            .map(String::as_str)
+            .unwrap_or(""),
+        supported_fields(res.kind),
+        res.kind,
+    )
+    .map_err(ApiError::bad_request)?;
+    Ok(Query {
+        namespace: target.namespace.clone(),
+        labels,
+        fields,
+    })
 }
 
 fn write_options(params: &HashMap<String, String>) -> Result<WriteOptions, ApiError> {
     let dry_run = match params.get("dryRun").map(String::as_str) {
         None | Some("") => false,
         Some("All") => true,
-        Some(other) => return Err(ApiError::bad_request(format!("Invalid dryRun value: {other}; supported values: All"))),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "Invalid dryRun value: {other}; supported values: All"
+            )))
+        }
     };
     let strict = params.get("fieldValidation").is_some_and(|v| v == "Strict");
     Ok(WriteOptions { dry_run, strict })
 }
 
 /// The axum entry point for every path.
-pub async fn handle(State(cluster): State<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn handle(
+    State(cluster): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let started = Instant::now();
     let path = uri.path().to_string();
     let params = parse_query(&uri);
-    let is_watch = params.get("watch").is_some_and(|w| w == "1" || w == "true") || path.contains("/watch/");
-    let is_follow = params.get("follow").is_some_and(|w| w == "true" || w == "1");
+    let is_watch =
+        params.get("watch").is_some_and(|w| w == "1" || w == "true") || path.contains("/watch/");
+    let is_follow = params
+        .get("follow")
+        .is_some_and(|w| w == "true" || w == "1");
     if !cluster.faults.latency.is_zero() {
         tokio::time::sleep(cluster.faults.latency).await;
     }
-    let response = if !is_watch && !is_follow && !matches!(path.as_str(), "/version" | "/healthz" | "/readyz" | "/livez") {
+    let response = if !is_watch
+        && !is_follow
+        && !matches!(
+            path.as_str(),
+            "/version" | "/healthz" | "/readyz" | "/livez"
+        ) {
         match cluster.faults.error() {
-            Some(InjectedError::Internal) => error_response(&ApiError::internal("injected fault: internal error".into())),
+            Some(InjectedError::Internal) => {
+                error_response(&ApiError::internal("injected fault: internal error".into()))
+            }
             Some(InjectedError::Unavailable) => error_response(&ApiError::service_unavailable()),
             Some(InjectedError::TooManyRequests) => error_response(&ApiError::too_many_requests()),
             None => route(&cluster, &method, &path, &params, &headers, body, is_watch).await,
@@ -158,19 +222,42 @@ pub async fn handle(State(cluster): State<Shared>, method: Method, uri: Uri, hea
         route(&cluster, &method, &path, &params, &headers, body, is_watch).await
     };
     let q = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
-    println!("{} {}{} {} {}ms", method, path, q, response.status().as_u16(), started.elapsed().as_millis());
+    println!(
+        "{} {}{} {} {}ms",
+        method,
+        path,
+        q,
+        response.status().as_u16(),
+        started.elapsed().as_millis()
+    );
     response
 }
 
-async fn route(cluster: &Shared, method: &Method, path: &str, params: &HashMap<String, String>, headers: &HeaderMap, body: Bytes, is_watch: bool) -> Response {
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+async fn route(
+    cluster: &Shared,
+    method: &Method,
+    path: &str,
+    params: &HashMap<String, String>,
+    headers: &HeaderMap,
+    body: Bytes,
+    is_watch: bool,
+) -> Response {
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if !body.is_empty() && (content_type.contains("protobuf") || content_type.contains("cbor")) {
         return error_response(&ApiError::new(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {content_type})"), None));
     }
     match (method.as_str(), path.trim_end_matches('/')) {
         ("GET", "/version") => return json_response(200, &discovery::version()),
-        ("GET", "/healthz" | "/readyz" | "/livez") => return (StatusCode::OK, "ok").into_response(),
+        ("GET", "/healthz" | "/readyz" | "/livez") => {
+            return (StatusCode::OK, "ok").into_response()
+        }
         ("GET", "/api") => return json_response(200, &discovery::core_versions()),
         ("GET", "/apis") => return json_response(200, &discovery::groups()),
         ("GET", "/api/v1") => return json_response(200, &discovery::resources("", "v1").unwrap()),
@@ -209,7 +296,9 @@ async fn route(cluster: &Shared, method: &Method, path: &str, params: &HashMap<S
         None
     });
     let body_name: Option<String> = if verb == "create" {
-        serde_json::from_slice::<Value>(&body).ok().and_then(|b| b["metadata"]["name"].as_str().map(str::to_string))
+        serde_json::from_slice::<Value>(&body)
+            .ok()
+            .and_then(|b| b["metadata"]["name"].as_str().map(str::to_string))
     } else {
         None
     };
@@ -218,14 +307,31 @@ async fn route(cluster: &Shared, method: &Method, path: &str, params: &HashMap<S
         Some(s) => format!("{}/{}", res.plural, s),
         None => res.plural.to_string(),
     };
-    if !review && !cluster.user.allows(verb, res.group, res.plural, target.namespace.as_deref(), check_name.as_deref()) {
+    if !review
+        && !cluster.user.allows(
+            verb,
+            res.group,
+            res.plural,
+            target.namespace.as_deref(),
+            check_name.as_deref(),
+        )
+    {
         let _ = sub_verb_resource;
-        return error_response(&ApiError::forbidden(&cluster.user.name(), verb, res, check_name.as_deref().unwrap_or(""), target.namespace.as_deref()));
+        return error_response(&ApiError::forbidden(
+            &cluster.user.name(),
+            verb,
+            res,
+            check_name.as_deref().unwrap_or(""),
+            target.namespace.as_deref(),
+        ));
     }
     if !res.allows(verb) && target.subresource.is_none() && !review {
         return error_response(&ApiError::method_not_supported(res, verb));
     }
-    let result = dispatch(cluster, method, &target, res, params, headers, body, watch, accept).await;
+    let result = dispatch(
+        cluster, method, &target, res, params, headers, body, watch, accept,
+    )
+    .await;
     match result {
         Ok(r) => r,
         Err(e) => error_response(&e),
@@ -233,20 +339,42 @@ async fn route(cluster: &Shared, method: &Method, path: &str, params: &HashMap<S
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn dispatch(cluster: &Shared, method: &Method, target: &Target, res: &'static ResourceType, params: &HashMap<String, String>, headers: &HeaderMap, body: Bytes, watch: bool, accept: &str) -> Result<Response, ApiError> {
+async fn dispatch(
+    cluster: &Shared,
+    method: &Method,
+    target: &Target,
+    res: &'static ResourceType,
+    params: &HashMap<String, String>,
+    headers: &HeaderMap,
+    body: Bytes,
+    watch: bool,
+    accept: &str,
+) -> Result<Response, ApiError> {
     let store = &cluster.store;
     let ns = target.namespace.clone().unwrap_or_default();
     let wants_table = table::wants_table(accept);
     let write_opts = write_options(params)?;
-    match (method.as_str(), target.name.as_deref(), target.subresource.as_deref()) {
+    match (
+        method.as_str(),
+        target.name.as_deref(),
+        target.subresource.as_deref(),
+    ) {
         ("GET", None, None) if watch => watch_response(cluster, target, res, params, wants_table),
         ("GET", None, None) => {
             let query = query_of(target, params, res)?;
             let limit = params.get("limit").and_then(|l| l.parse().ok());
-            let page = store.list(target.res, &query, limit, params.get("continue").map(String::as_str))?;
+            let page = store.list(
+                target.res,
+                &query,
+                limit,
+                params.get("continue").map(String::as_str),
+            )?;
             let rv = page.resource_version.to_string();
             if wants_table {
-                return Ok(json_response(200, &table::table(res, &page.items, &rv, page.continue_token.as_deref(), true)));
+                return Ok(json_response(
+                    200,
+                    &table::table(res, &page.items, &rv, page.continue_token.as_deref(), true),
+                ));
             }
             let mut meta = json!({"resourceVersion": rv});
             if let Some(c) = &page.continue_token {
@@ -255,34 +383,56 @@ async fn dispatch(cluster: &Shared, method: &Method, target: &Target, res: &'sta
             if let Some(r) = page.remaining {
                 meta["remainingItemCount"] = json!(r);
             }
-            Ok(json_response(200, &json!({"kind": format!("{}List", res.kind), "apiVersion": res.api_version(), "metadata": meta, "items": page.items})))
+            Ok(json_response(
+                200,
+                &json!({"kind": format!("{}List", res.kind), "apiVersion": res.api_version(), "metadata": meta, "items": page.items}),
+            ))
         }
         ("GET", Some(name), None) if watch => {
             let mut p = params.clone();
             p.insert("fieldSelector".into(), format!("metadata.name={name}"));
-            let t = Target { res: target.res, namespace: target.namespace.clone(), name: None, subresource: None, rest: String::new(), legacy_watch: false };
+            let t = Target {
+                res: target.res,
+                namespace: target.namespace.clone(),
+                name: None,
+                subresource: None,
+                rest: String::new(),
+                legacy_watch: false,
+            };
             watch_response(cluster, &t, res, &p, wants_table)
         }
         ("GET", Some(name), None) => {
             let obj = store.get(target.res, &ns, name)?;
             if wants_table {
-                let rv = obj["metadata"]["resourceVersion"].as_str().unwrap_or_default().to_string();
-                return Ok(json_response(200, &table::table(res, &[obj], &rv, None, true)));
+                let rv = obj["metadata"]["resourceVersion"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                return Ok(json_response(
+                    200,
+                    &table::table(res, &[obj], &rv, None, true),
+                ));
             }
             Ok(json_response(200, &obj))
         }
-        ("GET", Some(name), Some("status")) => Ok(json_response(200, &store.get(target.res, &ns, name)?)),
+        ("GET", Some(name), Some("status")) => {
+            Ok(json_response(200, &store.get(target.res, &ns, name)?))
+        }
         ("POST", None, None) => {
-            let obj: Value = serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("error decoding request body: {e}")))?;
+            let obj: Value = serde_json::from_slice(&body)
+                .map_err(|e| ApiError::bad_request(format!("error decoding request body: {e}")))?;
             if res.kind == "SelfSubjectAccessReview" {
                 return Ok(json_response(201, &access_review(&cluster.user, obj)));
             }
             if res.kind == "SelfSubjectReview" {
-                return Ok(json_response(201, &json!({
-                    "kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
-                    "metadata": {"creationTimestamp": crate::store::now()},
-                    "status": {"userInfo": {"username": cluster.user.name(), "groups": cluster.user.groups()}}
-                })));
+                return Ok(json_response(
+                    201,
+                    &json!({
+                        "kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
+                        "metadata": {"creationTimestamp": crate::store::now()},
+                        "status": {"userInfo": {"username": cluster.user.name(), "groups": cluster.user.groups()}}
+                    }),
+                ));
             }
             let created = store.create(target.res, target.namespace.as_deref(), obj, write_opts)?;
             Ok(json_response(201, &created))
@@ -292,31 +442,55 @@ async fn dispatch(cluster: &Shared, method: &Method, target: &Target, res: &'sta
             if cluster.faults.conflict() {
                 return Err(ApiError::conflict(res, name));
             }
-            let obj: Value = serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("error decoding request body: {e}")))?;
-            Ok(json_response(200, &store.update(target.res, &ns, name, obj, sub.is_some(), write_opts)?))
+            let obj: Value = serde_json::from_slice(&body)
+                .map_err(|e| ApiError::bad_request(format!("error decoding request body: {e}")))?;
+            Ok(json_response(
+                200,
+                &store.update(target.res, &ns, name, obj, sub.is_some(), write_opts)?,
+            ))
         }
         ("PATCH", Some(name), sub @ (None | Some("status"))) => {
             if cluster.faults.conflict() {
                 return Err(ApiError::conflict(res, name));
             }
-            let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-            let pt = PatchType::from_content_type(ct).ok_or_else(|| ApiError::unsupported_media_type(ct))?;
-            Ok(json_response(200, &store.patch(target.res, &ns, name, pt, &body, sub.is_some(), write_opts)?))
+            let ct = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let pt = PatchType::from_content_type(ct)
+                .ok_or_else(|| ApiError::unsupported_media_type(ct))?;
+            Ok(json_response(
+                200,
+                &store.patch(target.res, &ns, name, pt, &body, sub.is_some(), write_opts)?,
+            ))
         }
         ("DELETE", Some(name), None) => {
             let opts: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-            let precondition = opts["preconditions"]["resourceVersion"].as_str().map(str::to_string);
-            Ok(json_response(200, &store.delete(target.res, &ns, name, precondition.as_deref(), write_opts)?))
+            let precondition = opts["preconditions"]["resourceVersion"]
+                .as_str()
+                .map(str::to_string);
+            Ok(json_response(
+                200,
+                &store.delete(target.res, &ns, name, precondition.as_deref(), write_opts)?,
+            ))
         }
         ("DELETE", None, None) => {
             let query = query_of(target, params, res)?;
             let items = store.delete_collection(target.res, &query, write_opts)?;
-            Ok(json_response(200, &json!({"kind": format!("{}List", res.kind), "apiVersion": res.api_version(), "metadata": {}, "items": items})))
+            Ok(json_response(
+                200,
+                &json!({"kind": format!("{}List", res.kind), "apiVersion": res.api_version(), "metadata": {}, "items": items}),
+            ))
         }
-        (m, Some(name), Some("scale")) => scale(store, target, res, &ns, name, m, headers, &body, write_opts),
+        (m, Some(name), Some("scale")) => {
+            scale(store, target, res, &ns, name, m, headers, &body, write_opts)
+        }
         ("GET", Some(name), Some("log")) => cluster.workloads.pod_log(&ns, name, params).await,
         (_, Some(name), Some(sub)) if sub == "proxy" || sub.starts_with("proxy") => {
-            cluster.workloads.proxy(res.kind, &ns, name, &target.rest, params).await
+            cluster
+                .workloads
+                .proxy(res.kind, &ns, name, &target.rest, params)
+                .await
         }
         (_, Some(name), Some(sub)) if sub.contains(':') => {
             let _ = name;
@@ -327,10 +501,23 @@ async fn dispatch(cluster: &Shared, method: &Method, target: &Target, res: &'sta
 }
 
 #[allow(clippy::too_many_arguments)]
-fn scale(store: &Store, target: &Target, res: &ResourceType, ns: &str, name: &str, method: &str, headers: &HeaderMap, body: &[u8], opts: WriteOptions) -> Result<Response, ApiError> {
+fn scale(
+    store: &Store,
+    target: &Target,
+    res: &ResourceType,
+    ns: &str,
+    name: &str,
+    method: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    opts: WriteOptions,
+) -> Result<Response, ApiError> {
     let to_scale = |o: &Value| {
         let selector = o["spec"]["selector"]["matchLabels"].as_object().map(|m| {
-            m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default())).collect::<Vec<_>>().join(",")
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(",")
         });
         json!({
             "kind": "Scale", "apiVersion": "autoscaling/v1",
@@ -342,18 +529,28 @@ fn scale(store: &Store, target: &Target, res: &ResourceType, ns: &str, name: &st
     let current = store.get(target.res, ns, name)?;
     let desired: Value = match method {
         "GET" => return Ok(json_response(200, &to_scale(&current))),
-        "PUT" => serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("error decoding request body: {e}")))?,
+        "PUT" => serde_json::from_slice(body)
+            .map_err(|e| ApiError::bad_request(format!("error decoding request body: {e}")))?,
         "PATCH" => {
-            let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-            let pt = PatchType::from_content_type(ct).ok_or_else(|| ApiError::unsupported_media_type(ct))?;
+            let ct = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let pt = PatchType::from_content_type(ct)
+                .ok_or_else(|| ApiError::unsupported_media_type(ct))?;
             crate::patch::apply(&to_scale(&current), pt, body).map_err(ApiError::bad_request)?
         }
         _ => return Err(ApiError::method_not_supported(res, method)),
     };
-    let replicas = desired["spec"]["replicas"].as_i64().ok_or_else(|| ApiError::bad_request("spec.replicas is required".into()))?;
+    let replicas = desired["spec"]["replicas"]
+        .as_i64()
+        .ok_or_else(|| ApiError::bad_request("spec.replicas is required".into()))?;
     let mut updated = current.clone();
     updated["spec"]["replicas"] = json!(replicas);
-    if let Some(rv) = desired["metadata"]["resourceVersion"].as_str().filter(|s| !s.is_empty()) {
+    if let Some(rv) = desired["metadata"]["resourceVersion"]
+        .as_str()
+        .filter(|s| !s.is_empty())
+    {
         updated["metadata"]["resourceVersion"] = json!(rv);
     }
     let stored = store.update(target.res, ns, name, updated, false, opts)?;
@@ -390,10 +587,18 @@ fn event_line(kind: &str, object: &Value) -> Bytes {
 
 /// `?watch=1`: newline-delimited `WatchEvent`s, starting at `resourceVersion` (or with synthetic
 /// ADDED events for the current state), bookmarks when asked, closed after `timeoutSeconds`.
-fn watch_response(cluster: &Shared, target: &Target, res: &'static ResourceType, params: &HashMap<String, String>, wants_table: bool) -> Result<Response, ApiError> {
+fn watch_response(
+    cluster: &Shared,
+    target: &Target,
+    res: &'static ResourceType,
+    params: &HashMap<String, String>,
+    wants_table: bool,
+) -> Result<Response, ApiError> {
     let query = query_of(target, params, res)?;
     let store = cluster.store.clone();
-    let bookmarks = params.get("allowWatchBookmarks").is_some_and(|v| v == "true" || v == "1");
+    let bookmarks = params
+        .get("allowWatchBookmarks")
+        .is_some_and(|v| v == "true" || v == "1");
     let timeout = params
         .get("timeoutSeconds")
         .and_then(|t| t.parse::<u64>().ok())
@@ -403,18 +608,31 @@ fn watch_response(cluster: &Shared, target: &Target, res: &'static ResourceType,
         Some(d) => timeout.min(d),
         None => timeout,
     };
-    let from = params.get("resourceVersion").filter(|v| !v.is_empty() && *v != "0").cloned();
+    let from = params
+        .get("resourceVersion")
+        .filter(|v| !v.is_empty() && *v != "0")
+        .cloned();
     let resumed = from.is_some();
     let (initial, mut last_rv, rx) = match from {
         None => {
             let (items, rv, rx) = store.snapshot_and_subscribe(target.res, &query);
-            (items.into_iter().map(|o| ("ADDED", o)).collect::<Vec<_>>(), rv, Ok(rx))
+            (
+                items.into_iter().map(|o| ("ADDED", o)).collect::<Vec<_>>(),
+                rv,
+                Ok(rx),
+            )
         }
         Some(v) => {
-            let from: u64 = v.parse().map_err(|_| ApiError::bad_request(format!("invalid resource version: {v}")))?;
+            let from: u64 = v
+                .parse()
+                .map_err(|_| ApiError::bad_request(format!("invalid resource version: {v}")))?;
             match store.watch_from(target.res, from) {
                 Ok((backlog, rx)) => {
-                    let events: Vec<(&str, Value)> = backlog.iter().filter(|e| query.matches(&e.object)).map(|e| (e.kind.as_str(), e.object.clone())).collect();
+                    let events: Vec<(&str, Value)> = backlog
+                        .iter()
+                        .filter(|e| query.matches(&e.object))
+                        .map(|e| (e.kind.as_str(), e.object.clone()))
+                        .collect();
                     let last = backlog.last().map_or(from, |e| e.rv);
                     (events, last, Ok(rx))
                 }
@@ -426,7 +644,10 @@ fn watch_response(cluster: &Shared, target: &Target, res: &'static ResourceType,
     let (tx, out) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(64);
     let encode = move |kind: &str, obj: &Value, first: &mut bool| -> Bytes {
         if wants_table && kind != "ERROR" && kind != "BOOKMARK" {
-            let rv = obj["metadata"]["resourceVersion"].as_str().unwrap_or_default().to_string();
+            let rv = obj["metadata"]["resourceVersion"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             let t = table::table(res, std::slice::from_ref(obj), &rv, None, *first);
             *first = false;
             event_line(kind, &t)
@@ -480,8 +701,10 @@ fn watch_response(cluster: &Shared, target: &Target, res: &'static ResourceType,
     });
     let stream = tokio_stream::wrappers::ReceiverStream::new(out);
     let mut r = Response::new(Body::from_stream(stream));
-    r.headers_mut().insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
-    r.headers_mut().insert(header::CACHE_CONTROL, "no-cache, private".parse().unwrap());
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, "no-cache, private".parse().unwrap());
     Ok(r)
 }
 
@@ -491,16 +714,41 @@ mod tests {
 
     #[test]
     fn paths() {
-        let t = parse_path("/api/v1/namespaces/demo/pods/p1/log").unwrap().unwrap();
-        assert_eq!((registry::get(t.res).plural, t.namespace.as_deref(), t.name.as_deref(), t.subresource.as_deref()), ("pods", Some("demo"), Some("p1"), Some("log")));
+        let t = parse_path("/api/v1/namespaces/demo/pods/p1/log")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (
+                registry::get(t.res).plural,
+                t.namespace.as_deref(),
+                t.name.as_deref(),
+                t.subresource.as_deref()
+            ),
+            ("pods", Some("demo"), Some("p1"), Some("log"))
+        );
         let t = parse_path("/api/v1/namespaces/demo").unwrap().unwrap();
-        assert_eq!((registry::get(t.res).plural, t.name.as_deref()), ("namespaces", Some("demo")));
-        let t = parse_path("/apis/gateway.kubesphere.io/v1alpha1/gateways").unwrap().unwrap();
-        assert_eq!((registry::get(t.res).plural, t.namespace), ("gateways", None));
-        let t = parse_path("/api/v1/watch/namespaces/x/pods").unwrap().unwrap();
+        assert_eq!(
+            (registry::get(t.res).plural, t.name.as_deref()),
+            ("namespaces", Some("demo"))
+        );
+        let t = parse_path("/apis/gateway.kubesphere.io/v1alpha1/gateways")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (registry::get(t.res).plural, t.namespace),
+            ("gateways", None)
+        );
+        let t = parse_path("/api/v1/watch/namespaces/x/pods")
+            .unwrap()
+            .unwrap();
         assert!(t.legacy_watch);
-        let t = parse_path("/api/v1/namespaces/mon/services/prometheus:9090/proxy/api/v1/query").unwrap().unwrap();
-        assert_eq!((t.name.as_deref(), t.subresource.as_deref(), t.rest.as_str()), (Some("prometheus:9090"), Some("proxy"), "/api/v1/query"));
+        let t = parse_path("/api/v1/namespaces/mon/services/prometheus:9090/proxy/api/v1/query")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (t.name.as_deref(), t.subresource.as_deref(), t.rest.as_str()),
+            (Some("prometheus:9090"), Some("proxy"), "/api/v1/query")
+        );
         assert!(parse_path("/api/v1/bogus").is_err());
         assert!(parse_path("/api/v1/nodes/n1/log").is_err());
         assert!(parse_path("/apis/apps/v1").unwrap().is_none());

@@ -39,14 +39,21 @@ pub fn groups() -> Value {
 }
 
 pub fn group(name: &str) -> Option<Value> {
-    let (g, v) = registry::group_versions().into_iter().find(|(g, _)| *g == name && !g.is_empty())?;
+    let (g, v) = registry::group_versions()
+        .into_iter()
+        .find(|(g, _)| *g == name && !g.is_empty())?;
     let gv = json!({"groupVersion": format!("{g}/{v}"), "version": v});
-    Some(json!({"kind": "APIGroup", "apiVersion": "v1", "name": g, "versions": [gv.clone()], "preferredVersion": gv}))
+    Some(
+        json!({"kind": "APIGroup", "apiVersion": "v1", "name": g, "versions": [gv.clone()], "preferredVersion": gv}),
+    )
 }
 
 pub fn resources(group: &str, version: &str) -> Option<Value> {
     let mut list = Vec::new();
-    for r in RESOURCES.iter().filter(|r| r.group == group && r.version == version) {
+    for r in RESOURCES
+        .iter()
+        .filter(|r| r.group == group && r.version == version)
+    {
         let mut entry = json!({
             "name": r.plural,
             "singularName": r.singular,
@@ -62,11 +69,24 @@ pub fn resources(group: &str, version: &str) -> Option<Value> {
         }
         list.push(entry);
         for sub in r.subresources {
-            let (kind, verbs, group_override): (&str, Vec<&str>, Option<(&str, &str)>) = match *sub {
+            let (kind, verbs, group_override): (&str, Vec<&str>, Option<(&str, &str)>) = match *sub
+            {
                 "status" => (r.kind, vec!["get", "patch", "update"], None),
-                "scale" => ("Scale", vec!["get", "patch", "update"], Some(("autoscaling", "v1"))),
+                "scale" => (
+                    "Scale",
+                    vec!["get", "patch", "update"],
+                    Some(("autoscaling", "v1")),
+                ),
                 "log" => ("Pod", vec!["get"], None),
-                "proxy" => (if r.kind == "Pod" { "PodProxyOptions" } else { "ServiceProxyOptions" }, vec!["create", "delete", "get", "patch", "update"], None),
+                "proxy" => (
+                    if r.kind == "Pod" {
+                        "PodProxyOptions"
+                    } else {
+                        "ServiceProxyOptions"
+                    },
+                    vec!["create", "delete", "get", "patch", "update"],
+                    None,
+                ),
                 _ => continue,
             };
             let mut e = json!({"name": format!("{}/{sub}", r.plural), "singularName": "", "namespaced": r.namespaced, "kind": kind, "verbs": verbs});
@@ -80,6 +100,12 @@ pub fn resources(group: &str, version: &str) -> Option<Value> {
     if list.is_empty() {
         return None;
     }
-    let gv = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
-    Some(json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": list}))
+    let gv = if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    };
+    Some(
+        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": list}),
+    )
 }

@@ -17,7 +17,10 @@ pub struct Faults {
 }
 
 fn duration(s: &str) -> Result<Duration, String> {
-    let (num, unit) = s.find(|c: char| !c.is_ascii_digit() && c != '.').map(|i| s.split_at(i)).unwrap_or((s, "s"));
+    let (num, unit) = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .map(|i| s.split_at(i))
+        .unwrap_or((s, "s"));
     let n: f64 = num.parse().map_err(|_| format!("bad duration {s:?}"))?;
     let secs = match unit {
         "ms" => n / 1000.0,
@@ -49,13 +52,19 @@ impl Faults {
     pub fn parse(spec: &str) -> Result<Self, String> {
         let mut f = Faults::default();
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (k, v) = part.split_once('=').ok_or_else(|| format!("expected key=value in {part:?}"))?;
+            let (k, v) = part
+                .split_once('=')
+                .ok_or_else(|| format!("expected key=value in {part:?}"))?;
             match k {
                 "latency" => f.latency = duration(v)?,
                 "errors" => f.error_rate = rate(v)?,
                 "watch-drop" => f.watch_drop = Some(duration(v)?),
                 "conflicts" => f.conflict_rate = rate(v)?,
-                _ => return Err(format!("unknown fault {k:?} (latency, errors, watch-drop, conflicts)")),
+                _ => {
+                    return Err(format!(
+                        "unknown fault {k:?} (latency, errors, watch-drop, conflicts)"
+                    ))
+                }
             }
         }
         Ok(f)

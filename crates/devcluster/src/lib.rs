@@ -56,7 +56,15 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { scenario: "empty".into(), seed: 1, user: "admin".into(), faults: String::new(), pace: 1.0, max_watch: Duration::from_secs(300), prometheus: None }
+        Options {
+            scenario: "empty".into(),
+            seed: 1,
+            user: "admin".into(),
+            faults: String::new(),
+            pace: 1.0,
+            max_watch: Duration::from_secs(300),
+            prometheus: None,
+        }
     }
 }
 
@@ -65,10 +73,21 @@ pub fn build(opts: &Options) -> Result<Shared, String> {
     let user = users::User::parse(&opts.user)?;
     let faults = faults::Faults::parse(&opts.faults)?;
     let store = Arc::new(store::Store::new());
-    let workloads = Arc::new(workloads::Workloads::new(store.clone(), opts.seed, opts.pace, opts.prometheus.clone()));
+    let workloads = Arc::new(workloads::Workloads::new(
+        store.clone(),
+        opts.seed,
+        opts.pace,
+        opts.prometheus.clone(),
+    ));
     scenarios::load(&store, &workloads, &opts.scenario)?;
     workloads.spawn();
-    Ok(Arc::new(Cluster { store, user, faults, workloads, max_watch: opts.max_watch }))
+    Ok(Arc::new(Cluster {
+        store,
+        user,
+        faults,
+        workloads,
+        max_watch: opts.max_watch,
+    }))
 }
 
 /// The Kubernetes API router.
@@ -86,14 +105,20 @@ pub fn metrics_router(cluster: Shared, public_addr: String) -> Router {
 }
 
 async fn targets(State((cluster, addr)): State<(Shared, String)>) -> Response {
-    let pods = cluster.store.select(registry::id("", "pods"), None, "app.kubernetes.io/name=ingress-nginx");
+    let pods = cluster.store.select(
+        registry::id("", "pods"),
+        None,
+        "app.kubernetes.io/name=ingress-nginx",
+    );
     let groups: Vec<_> = pods
         .iter()
         .filter(|p| p["status"]["phase"] == "Running")
         .map(|p| {
             let ns = p["metadata"]["namespace"].as_str().unwrap_or_default();
             let name = p["metadata"]["name"].as_str().unwrap_or_default();
-            let instance = p["metadata"]["labels"]["app.kubernetes.io/instance"].as_str().unwrap_or_default();
+            let instance = p["metadata"]["labels"]["app.kubernetes.io/instance"]
+                .as_str()
+                .unwrap_or_default();
             let gateway = instance.strip_suffix("-ingress").unwrap_or(instance);
             json!({"targets": [addr], "labels": {
                 "__metrics_path__": format!("/metrics/{ns}/{name}"),
@@ -106,16 +131,29 @@ async fn targets(State((cluster, addr)): State<(Shared, String)>) -> Response {
     api::json_response(200, &json!(groups))
 }
 
-async fn pod_metrics(State((cluster, _)): State<(Shared, String)>, Path((ns, pod)): Path<(String, String)>) -> Response {
+async fn pod_metrics(
+    State((cluster, _)): State<(Shared, String)>,
+    Path((ns, pod)): Path<(String, String)>,
+) -> Response {
     match cluster.store.get(registry::id("", "pods"), &ns, &pod) {
-        Ok(p) if p["status"]["phase"] == "Running" => workloads::text_response(metrics::render(&cluster.workloads, &p), "text/plain; version=0.0.4; charset=utf-8"),
+        Ok(p) if p["status"]["phase"] == "Running" => workloads::text_response(
+            metrics::render(&cluster.workloads, &p),
+            "text/plain; version=0.0.4; charset=utf-8",
+        ),
         _ => (axum::http::StatusCode::NOT_FOUND, "no such running pod").into_response(),
     }
 }
 
 /// Serves the API on `addr` until `shutdown` resolves.
-pub async fn serve(cluster: Shared, listener: tokio::net::TcpListener, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    axum::serve(listener, router(cluster).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+pub async fn serve(
+    cluster: Shared,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(cluster).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

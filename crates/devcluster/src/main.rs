@@ -88,9 +88,13 @@ async fn main() {
             }
         }
     }
-    println!("devcluster: scenario {} as {} on http://{} (kubectl -s http://{} …)", cli.scenario, cli.user, cli.listen, cli.listen);
+    println!(
+        "devcluster: scenario {} as {} on http://{} (kubectl -s http://{} …)",
+        cli.scenario, cli.user, cli.listen, cli.listen
+    );
     let shutdown = async {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
             _ = term.recv() => {}

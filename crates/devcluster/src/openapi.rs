@@ -29,15 +29,25 @@ fn query_param(name: &str, description: &str) -> Value {
 
 /// The document of one group version (`api/v1`, `apis/apps/v1`, …).
 pub fn group_version(path: &str) -> Option<Value> {
-    let (g, v) = registry::group_versions().into_iter().find(|(g, v)| gv_path(g, v) == path)?;
+    let (g, v) = registry::group_versions()
+        .into_iter()
+        .find(|(g, v)| gv_path(g, v) == path)?;
     let mut paths = Map::new();
     let mut schemas = Map::new();
     for r in RESOURCES.iter().filter(|r| r.group == g && r.version == v) {
         let gvk = json!({"group": g, "version": v, "kind": r.kind});
-        let schema_name = format!("{}.{}.{}", if g.is_empty() { "io.k8s.api.core" } else { g }, v, r.kind);
+        let schema_name = format!(
+            "{}.{}.{}",
+            if g.is_empty() { "io.k8s.api.core" } else { g },
+            v,
+            r.kind
+        );
         let reference = json!({"$ref": format!("#/components/schemas/{schema_name}")});
         let op = |verb: &str, action: &str| {
-            let mut params = vec![query_param("dryRun", "When present, indicates that modifications should not be persisted.")];
+            let mut params = vec![query_param(
+                "dryRun",
+                "When present, indicates that modifications should not be persisted.",
+            )];
             if matches!(verb, "patch" | "put" | "post") {
                 params.push(query_param("fieldManager", "fieldManager is a name associated with the actor or entity that is making these changes."));
                 params.push(query_param("fieldValidation", "fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields: Ignore, Warn or Strict."));
@@ -51,7 +61,11 @@ pub fn group_version(path: &str) -> Option<Value> {
             })
         };
         let prefix = format!("/{}", gv_path(g, v));
-        let collection = if r.namespaced { format!("{prefix}/namespaces/{{namespace}}/{}", r.plural) } else { format!("{prefix}/{}", r.plural) };
+        let collection = if r.namespaced {
+            format!("{prefix}/namespaces/{{namespace}}/{}", r.plural)
+        } else {
+            format!("{prefix}/{}", r.plural)
+        };
         let mut coll = Map::new();
         if r.allows("list") {
             coll.insert("get".into(), op("list", "list"));
@@ -70,8 +84,10 @@ pub fn group_version(path: &str) -> Option<Value> {
             "apiVersion": {"type": "string"}, "kind": {"type": "string"}, "metadata": {"type": "object"}
         }});
         if r.custom {
-            schema["properties"]["spec"] = json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true});
-            schema["properties"]["status"] = json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true});
+            schema["properties"]["spec"] =
+                json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true});
+            schema["properties"]["status"] =
+                json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true});
         }
         schemas.insert(schema_name, schema);
     }

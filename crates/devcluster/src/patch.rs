@@ -25,7 +25,8 @@ impl PatchType {
 pub fn apply(target: &Value, patch_type: PatchType, patch: &[u8]) -> Result<Value, String> {
     match patch_type {
         PatchType::Merge => {
-            let p: Value = serde_json::from_slice(patch).map_err(|e| format!("error decoding patch: {e}"))?;
+            let p: Value =
+                serde_json::from_slice(patch).map_err(|e| format!("error decoding patch: {e}"))?;
             if !p.is_object() {
                 return Err("merge patch must be a JSON object".into());
             }
@@ -37,11 +38,14 @@ pub fn apply(target: &Value, patch_type: PatchType, patch: &[u8]) -> Result<Valu
             let p: json_patch::Patch =
                 serde_json::from_slice(patch).map_err(|e| format!("error decoding patch: {e}"))?;
             let mut out = target.clone();
-            json_patch::patch(&mut out, &p).map_err(|e| format!("the server rejected our request due to an error in our request: {e}"))?;
+            json_patch::patch(&mut out, &p).map_err(|e| {
+                format!("the server rejected our request due to an error in our request: {e}")
+            })?;
             Ok(out)
         }
         PatchType::StrategicMerge => {
-            let p: Value = serde_json::from_slice(patch).map_err(|e| format!("error decoding patch: {e}"))?;
+            let p: Value =
+                serde_json::from_slice(patch).map_err(|e| format!("error decoding patch: {e}"))?;
             if !p.is_object() {
                 return Err("strategic merge patch must be a JSON object".into());
             }
@@ -74,7 +78,8 @@ pub fn merge(target: &mut Value, patch: &Value) {
 /// The merge key of a list field, as declared by `patchMergeKey` in the Kubernetes types.
 fn merge_key(field: &str) -> Option<&'static str> {
     match field {
-        "containers" | "initContainers" | "env" | "volumes" | "volumeMounts" | "imagePullSecrets" => Some("name"),
+        "containers" | "initContainers" | "env" | "volumes" | "volumeMounts"
+        | "imagePullSecrets" => Some("name"),
         "ports" => Some("containerPort"),
         "conditions" => Some("type"),
         "finalizers" => None,
@@ -98,7 +103,11 @@ pub fn strategic_merge(target: &mut Value, patch: &Value, field: &str) {
             }
             let t = target.as_object_mut().unwrap();
             for (k, v) in p {
-                if k.starts_with("$setElementOrder/") || k.starts_with("$deleteFromPrimitiveList/") || k == "$retainKeys" || k == "$patch" {
+                if k.starts_with("$setElementOrder/")
+                    || k.starts_with("$deleteFromPrimitiveList/")
+                    || k == "$retainKeys"
+                    || k == "$patch"
+                {
                     continue;
                 }
                 if v.is_null() {
@@ -106,12 +115,17 @@ pub fn strategic_merge(target: &mut Value, patch: &Value, field: &str) {
                     continue;
                 }
                 match (t.get_mut(k), v) {
-                    (Some(Value::Array(existing)), Value::Array(items)) if field_key(k, items).is_some() => {
+                    (Some(Value::Array(existing)), Value::Array(items))
+                        if field_key(k, items).is_some() =>
+                    {
                         let key = field_key(k, items).unwrap();
                         for item in items {
                             let id = item.get(key).cloned();
-                            let delete = item.get("$patch").and_then(Value::as_str) == Some("delete");
-                            let pos = existing.iter().position(|e| e.get(key).cloned() == id && id.is_some());
+                            let delete =
+                                item.get("$patch").and_then(Value::as_str) == Some("delete");
+                            let pos = existing
+                                .iter()
+                                .position(|e| e.get(key).cloned() == id && id.is_some());
                             match (pos, delete) {
                                 (Some(i), true) => {
                                     existing.remove(i);
@@ -146,7 +160,11 @@ pub fn strategic_merge(target: &mut Value, patch: &Value, field: &str) {
 
 fn field_key(field: &str, items: &[Value]) -> Option<&'static str> {
     let key = merge_key(field)?;
-    if field == "ports" && items.iter().any(|i| i.get("containerPort").is_none() && i.get("port").is_some()) {
+    if field == "ports"
+        && items
+            .iter()
+            .any(|i| i.get("containerPort").is_none() && i.get("port").is_some())
+    {
         return Some("port");
     }
     Some(key)
@@ -160,16 +178,34 @@ mod tests {
     #[test]
     fn merge_patch_sets_and_deletes_map_keys() {
         let t = json!({"spec": {"config": {"a": "1", "b": "2"}, "replicas": 1}});
-        let out = apply(&t, PatchType::Merge, br#"{"spec":{"config":{"a":null,"c":"3"},"replicas":2}}"#).unwrap();
-        assert_eq!(out, json!({"spec": {"config": {"b": "2", "c": "3"}, "replicas": 2}}));
+        let out = apply(
+            &t,
+            PatchType::Merge,
+            br#"{"spec":{"config":{"a":null,"c":"3"},"replicas":2}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            json!({"spec": {"config": {"b": "2", "c": "3"}, "replicas": 2}})
+        );
     }
 
     #[test]
     fn json_patch_operations_and_test_failures() {
         let t = json!({"spec": {"replicas": 1}});
-        let out = apply(&t, PatchType::Json, br#"[{"op":"replace","path":"/spec/replicas","value":3}]"#).unwrap();
+        let out = apply(
+            &t,
+            PatchType::Json,
+            br#"[{"op":"replace","path":"/spec/replicas","value":3}]"#,
+        )
+        .unwrap();
         assert_eq!(out["spec"]["replicas"], 3);
-        assert!(apply(&t, PatchType::Json, br#"[{"op":"test","path":"/spec/replicas","value":2}]"#).is_err());
+        assert!(apply(
+            &t,
+            PatchType::Json,
+            br#"[{"op":"test","path":"/spec/replicas","value":2}]"#
+        )
+        .is_err());
         assert!(apply(&t, PatchType::Json, br#"{"op":"add"}"#).is_err());
     }
 
@@ -178,6 +214,9 @@ mod tests {
         let t = json!({"spec": {"containers": [{"name": "a", "image": "x"}, {"name": "b", "image": "y"}]}});
         let p = br#"{"$setElementOrder/containers":[{"name":"a"}],"spec":{"containers":[{"name":"a","image":"z"},{"name":"b","$patch":"delete"}]}}"#;
         let out = apply(&t, PatchType::StrategicMerge, p).unwrap();
-        assert_eq!(out["spec"]["containers"], json!([{"name": "a", "image": "z"}]));
+        assert_eq!(
+            out["spec"]["containers"],
+            json!([{"name": "a", "image": "z"}])
+        );
     }
 }

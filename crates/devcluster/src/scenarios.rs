@@ -65,13 +65,30 @@ impl Seeder<'_> {
 pub fn load(store: &Store, workloads: &Workloads, scenario: &str) -> Result<(), String> {
     if !SCENARIOS.iter().any(|(n, _)| *n == scenario) {
         let names: Vec<_> = SCENARIOS.iter().map(|(n, _)| *n).collect();
-        return Err(format!("unknown scenario {scenario:?}; choose one of: {}", names.join(", ")));
+        return Err(format!(
+            "unknown scenario {scenario:?}; choose one of: {}",
+            names.join(", ")
+        ));
     }
     let s = Seeder { store };
-    for ns in ["default", "kube-system", "kubesphere-system", "kubesphere-controls-system", "kubesphere-monitoring-system", "demo"] {
+    for ns in [
+        "default",
+        "kube-system",
+        "kubesphere-system",
+        "kubesphere-controls-system",
+        "kubesphere-monitoring-system",
+        "demo",
+    ] {
         s.namespace(ns);
     }
-    for (i, (name, ip, cp)) in [("node1", "192.168.0.2", true), ("node2", "192.168.0.3", false), ("node3", "192.168.0.4", false)].iter().enumerate() {
+    for (i, (name, ip, cp)) in [
+        ("node1", "192.168.0.2", true),
+        ("node2", "192.168.0.3", false),
+        ("node3", "192.168.0.4", false),
+    ]
+    .iter()
+    .enumerate()
+    {
         let mut labels = json!({"kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64"});
         if *cp {
             labels["node-role.kubernetes.io/control-plane"] = json!("");
@@ -90,7 +107,9 @@ pub fn load(store: &Store, workloads: &Workloads, scenario: &str) -> Result<(), 
             }
         });
         let id = registry::id("", "nodes");
-        let created = store.create(id, None, node.clone(), WriteOptions::default()).map_err(|e| e.message().to_string())?;
+        let created = store
+            .create(id, None, node.clone(), WriteOptions::default())
+            .map_err(|e| e.message().to_string())?;
         // node status is written by the kubelet, through the status subresource
         let mut with_status = created;
         with_status["status"] = node["status"].clone();
@@ -104,18 +123,41 @@ pub fn load(store: &Store, workloads: &Workloads, scenario: &str) -> Result<(), 
         "metadata": {"name": "prometheus-k8s", "labels": {"app.kubernetes.io/name": "prometheus"}},
         "spec": {"type": "ClusterIP", "selector": {"app.kubernetes.io/name": "prometheus"}, "ports": [{"name": "web", "port": 9090, "targetPort": "web"}]}
     }));
-    s.create("apiextensions.k8s.io", "customresourcedefinitions", None, gateway_crd());
-    let gw = |g: Value| s.create("gateway.kubesphere.io", "gateways", Some("kubesphere-controls-system"), g);
+    s.create(
+        "apiextensions.k8s.io",
+        "customresourcedefinitions",
+        None,
+        gateway_crd(),
+    );
+    let gw = |g: Value| {
+        s.create(
+            "gateway.kubesphere.io",
+            "gateways",
+            Some("kubesphere-controls-system"),
+            g,
+        )
+    };
     match scenario {
         "empty" => {}
         "nodeport" => {
-            s.create("networking.k8s.io", "ingresses", Some("demo"), ingress("demo", "shop", "shop.example.com", "/", "shop-web"));
-            s.create("networking.k8s.io", "ingresses", Some("demo"), ingress("demo", "api", "api.example.com", "/api", "api-server"));
+            s.create(
+                "networking.k8s.io",
+                "ingresses",
+                Some("demo"),
+                ingress("demo", "shop", "shop.example.com", "/", "shop-web"),
+            );
+            s.create(
+                "networking.k8s.io",
+                "ingresses",
+                Some("demo"),
+                ingress("demo", "api", "api.example.com", "/api", "api-server"),
+            );
             gw(gateway("kubesphere-system", "NodePort", 2, false));
         }
         "loadbalancer" => {
             let mut g = gateway("kubesphere-system", "LoadBalancer", 1, false);
-            g["metadata"]["annotations"]["kubesphere.io/annotations"] = json!(gateway_model::providers::QINGCLOUD);
+            g["metadata"]["annotations"]["kubesphere.io/annotations"] =
+                json!(gateway_model::providers::QINGCLOUD);
             g["spec"]["service"]["annotations"] = json!({
                 "service.beta.kubernetes.io/qingcloud-load-balancer-eip-ids": "eip-demo1234",
                 "service.beta.kubernetes.io/qingcloud-load-balancer-type": "0"
@@ -126,12 +168,23 @@ pub fn load(store: &Store, workloads: &Workloads, scenario: &str) -> Result<(), 
             for ns in ["shop", "blog"] {
                 s.namespace(ns);
             }
-            s.create("networking.k8s.io", "ingresses", Some("demo"), ingress("demo", "web", "demo.example.com", "/", "web"));
-            s.create("networking.k8s.io", "ingresses", Some("shop"), ingress("shop", "store", "shop.example.com", "/", "storefront"));
+            s.create(
+                "networking.k8s.io",
+                "ingresses",
+                Some("demo"),
+                ingress("demo", "web", "demo.example.com", "/", "web"),
+            );
+            s.create(
+                "networking.k8s.io",
+                "ingresses",
+                Some("shop"),
+                ingress("shop", "store", "shop.example.com", "/", "storefront"),
+            );
             gw(gateway("demo", "NodePort", 1, false));
             gw(gateway("shop", "LoadBalancer", 2, true));
             let mut blog = gateway("blog", "NodePort", 1, false);
-            blog["spec"]["controller"]["config"] = json!({"worker-processes": "4", "proxy-body-size": "8m", "use-gzip": "true"});
+            blog["spec"]["controller"]["config"] =
+                json!({"worker-processes": "4", "proxy-body-size": "8m", "use-gzip": "true"});
             gw(blog);
         }
         "legacy" => {
@@ -153,7 +206,11 @@ pub fn load(store: &Store, workloads: &Workloads, scenario: &str) -> Result<(), 
             for i in 0..1000 {
                 let ns = format!("project-{i:04}");
                 s.namespace(&ns);
-                let mode = if i % 3 == 0 { "LoadBalancer" } else { "NodePort" };
+                let mode = if i % 3 == 0 {
+                    "LoadBalancer"
+                } else {
+                    "NodePort"
+                };
                 gw(gateway(&ns, mode, 3, i % 5 == 0));
             }
         }
@@ -161,22 +218,40 @@ pub fn load(store: &Store, workloads: &Workloads, scenario: &str) -> Result<(), 
             let evil = "<img src=x onerror=alert(1)><script>alert('xss')</script>\u{1b}[31mRED\u{1b}[0m \u{202e}txet desrever\u{202c}";
             let long = "x".repeat(5000);
             s.namespace("xss");
-            s.create("networking.k8s.io", "ingresses", Some("xss"), ingress("xss", "evil", "<script>alert(1)</script>.example.com", "/<b>bold</b>", "web"));
+            s.create(
+                "networking.k8s.io",
+                "ingresses",
+                Some("xss"),
+                ingress(
+                    "xss",
+                    "evil",
+                    "<script>alert(1)</script>.example.com",
+                    "/<b>bold</b>",
+                    "web",
+                ),
+            );
             let mut g = gateway("kubesphere-system", "LoadBalancer", 1, false);
-            g["metadata"]["annotations"]["kubesphere.io/creator"] = json!(format!("<b>admin</b>{evil}"));
+            g["metadata"]["annotations"]["kubesphere.io/creator"] =
+                json!(format!("<b>admin</b>{evil}"));
             g["metadata"]["annotations"]["kubesphere.io/annotations"] = json!("<i>Provider</i>");
-            g["spec"]["service"]["annotations"] = json!({"example.com/html": evil, "example.com/long": long});
+            g["spec"]["service"]["annotations"] =
+                json!({"example.com/html": evil, "example.com/long": long});
             g["spec"]["controller"]["config"] = json!({"worker-processes": "4", "http-snippet": format!("{evil}\nadd_header X-Evil \"<script>\";"), "server-tokens": "false"});
             gw(g);
             let mut p = gateway("xss", "NodePort", 1, true);
-            p["metadata"]["annotations"]["kubesphere.io/creator"] = json!("\u{5c0f}\u{660e}<svg onload=alert(1)>");
+            p["metadata"]["annotations"]["kubesphere.io/creator"] =
+                json!("\u{5c0f}\u{660e}<svg onload=alert(1)>");
             gw(p);
         }
         _ => unreachable!(),
     }
-    workloads.loading.store(true, std::sync::atomic::Ordering::Relaxed);
+    workloads
+        .loading
+        .store(true, std::sync::atomic::Ordering::Relaxed);
     workloads.settle();
     workloads.settle();
-    workloads.loading.store(false, std::sync::atomic::Ordering::Relaxed);
+    workloads
+        .loading
+        .store(false, std::sync::atomic::Ordering::Relaxed);
     Ok(())
 }

@@ -14,13 +14,25 @@ pub enum UnknownFields {
 }
 
 /// Validates `value` at `path` against `schema`, pruning unknown fields in place.
-pub fn validate(schema: &Value, value: &mut Value, path: &str, unknown: UnknownFields, causes: &mut Vec<Cause>) {
+pub fn validate(
+    schema: &Value,
+    value: &mut Value,
+    path: &str,
+    unknown: UnknownFields,
+    causes: &mut Vec<Cause>,
+) {
     if value.is_null() && schema.get("nullable").and_then(Value::as_bool) == Some(true) {
         return;
     }
     let ty = schema.get("type").and_then(Value::as_str);
-    let preserve = schema.get("x-kubernetes-preserve-unknown-fields").and_then(Value::as_bool) == Some(true);
-    let int_or_string = schema.get("x-kubernetes-int-or-string").and_then(Value::as_bool) == Some(true);
+    let preserve = schema
+        .get("x-kubernetes-preserve-unknown-fields")
+        .and_then(Value::as_bool)
+        == Some(true);
+    let int_or_string = schema
+        .get("x-kubernetes-int-or-string")
+        .and_then(Value::as_bool)
+        == Some(true);
     if int_or_string {
         if !(value.is_string() || value.is_i64() || value.is_u64()) {
             causes.push(Cause::type_mismatch(path, value, "integer or string"));
@@ -46,9 +58,21 @@ pub fn validate(schema: &Value, value: &mut Value, path: &str, unknown: UnknownF
             for key in keys {
                 let child_path = format!("{path}.{key}");
                 if let Some(child) = props.and_then(|p| p.get(&key)) {
-                    validate(child, obj.get_mut(&key).unwrap(), &child_path, unknown, causes);
+                    validate(
+                        child,
+                        obj.get_mut(&key).unwrap(),
+                        &child_path,
+                        unknown,
+                        causes,
+                    );
                 } else if let Some(add) = additional.filter(|a| a.is_object()) {
-                    validate(add, obj.get_mut(&key).unwrap(), &child_path, unknown, causes);
+                    validate(
+                        add,
+                        obj.get_mut(&key).unwrap(),
+                        &child_path,
+                        unknown,
+                        causes,
+                    );
                 } else if preserve || additional == Some(&Value::Bool(true)) {
                     // kept as is
                 } else if props.is_some() || additional.is_some() {
@@ -83,7 +107,10 @@ pub fn validate(schema: &Value, value: &mut Value, path: &str, unknown: UnknownF
                     causes.push(Cause {
                         field: path.into(),
                         reason: "FieldValueNotSupported",
-                        message: format!("Unsupported value: \"{s}\": supported values: {}", list.join(", ")),
+                        message: format!(
+                            "Unsupported value: \"{s}\": supported values: {}",
+                            list.join(", ")
+                        ),
                     });
                 }
             }
@@ -93,17 +120,31 @@ pub fn validate(schema: &Value, value: &mut Value, path: &str, unknown: UnknownF
                 causes.push(Cause::type_mismatch(path, value, "integer"));
                 return;
             };
-            if schema.get("format").and_then(Value::as_str) == Some("int32") && i32::try_from(n).is_err() {
-                causes.push(Cause::invalid(path, &n.to_string(), "must be a 32-bit integer"));
+            if schema.get("format").and_then(Value::as_str) == Some("int32")
+                && i32::try_from(n).is_err()
+            {
+                causes.push(Cause::invalid(
+                    path,
+                    &n.to_string(),
+                    "must be a 32-bit integer",
+                ));
             }
             if let Some(min) = schema.get("minimum").and_then(Value::as_i64) {
                 if n < min {
-                    causes.push(Cause::invalid(path, &n.to_string(), &format!("{path} in body should be greater than or equal to {min}")));
+                    causes.push(Cause::invalid(
+                        path,
+                        &n.to_string(),
+                        &format!("{path} in body should be greater than or equal to {min}"),
+                    ));
                 }
             }
             if let Some(max) = schema.get("maximum").and_then(Value::as_i64) {
                 if n > max {
-                    causes.push(Cause::invalid(path, &n.to_string(), &format!("{path} in body should be less than or equal to {max}")));
+                    causes.push(Cause::invalid(
+                        path,
+                        &n.to_string(),
+                        &format!("{path} in body should be less than or equal to {max}"),
+                    ));
                 }
             }
         }
@@ -133,7 +174,8 @@ pub fn crd_schema<'a>(crd: &'a Value, version: &str) -> Option<&'a Value> {
 
 /// The Gateway CRD as installed by KubeSphere 3.4 (fields of the reference §2.2).
 pub fn gateway_crd() -> Value {
-    let string_map = serde_json::json!({"type": "object", "additionalProperties": {"type": "string"}});
+    let string_map =
+        serde_json::json!({"type": "object", "additionalProperties": {"type": "string"}});
     let mut spec_props = Map::new();
     spec_props.insert(
         "controller".into(),
@@ -211,28 +253,49 @@ mod tests {
         let schema = crd_schema(&crd, "v1alpha1").unwrap().clone();
         let mut causes = Vec::new();
         let spec = gw.get_mut("spec").unwrap();
-        validate(&schema["properties"]["spec"], spec, "spec", unknown, &mut causes);
+        validate(
+            &schema["properties"]["spec"],
+            spec,
+            "spec",
+            unknown,
+            &mut causes,
+        );
         (gw, causes)
     }
 
     #[test]
     fn types_and_int32_are_checked() {
-        let (_, causes) = check(json!({"spec": {"deployment": {"replicas": "2"}}}), UnknownFields::Prune);
+        let (_, causes) = check(
+            json!({"spec": {"deployment": {"replicas": "2"}}}),
+            UnknownFields::Prune,
+        );
         assert_eq!(causes.len(), 1);
         assert_eq!(causes[0].field, "spec.deployment.replicas");
         assert!(causes[0].message.contains("must be of type integer"));
-        let (_, causes) = check(json!({"spec": {"deployment": {"replicas": 3_000_000_000i64}}}), UnknownFields::Prune);
+        let (_, causes) = check(
+            json!({"spec": {"deployment": {"replicas": 3_000_000_000i64}}}),
+            UnknownFields::Prune,
+        );
         assert_eq!(causes[0].field, "spec.deployment.replicas");
-        let (_, causes) = check(json!({"spec": {"controller": {"config": {"a": 1}}}}), UnknownFields::Prune);
+        let (_, causes) = check(
+            json!({"spec": {"controller": {"config": {"a": 1}}}}),
+            UnknownFields::Prune,
+        );
         assert_eq!(causes[0].field, "spec.controller.config.a");
     }
 
     #[test]
     fn unknown_fields_are_pruned_or_rejected() {
-        let (gw, causes) = check(json!({"spec": {"service": {"type": "NodePort", "bogus": 1}}}), UnknownFields::Prune);
+        let (gw, causes) = check(
+            json!({"spec": {"service": {"type": "NodePort", "bogus": 1}}}),
+            UnknownFields::Prune,
+        );
         assert!(causes.is_empty());
         assert_eq!(gw["spec"]["service"], json!({"type": "NodePort"}));
-        let (_, causes) = check(json!({"spec": {"service": {"bogus": 1}}}), UnknownFields::Reject);
+        let (_, causes) = check(
+            json!({"spec": {"service": {"bogus": 1}}}),
+            UnknownFields::Reject,
+        );
         assert_eq!(causes[0].message, "unknown field \"spec.service.bogus\"");
     }
 }

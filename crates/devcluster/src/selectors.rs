@@ -39,7 +39,8 @@ fn split_top_level(s: &str) -> Vec<&str> {
 fn valid_key(k: &str) -> bool {
     !k.is_empty()
         && k.len() <= 317
-        && k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
 }
 
 fn set_values(rest: &str) -> Result<Vec<String>, String> {
@@ -48,7 +49,11 @@ fn set_values(rest: &str) -> Result<Vec<String>, String> {
         .strip_prefix('(')
         .and_then(|r| r.strip_suffix(')'))
         .ok_or_else(|| format!("found '{rest}', expected: '('"))?;
-    Ok(inner.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect())
+    Ok(inner
+        .split(',')
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect())
 }
 
 impl LabelSelector {
@@ -60,7 +65,9 @@ impl LabelSelector {
         for part in split_top_level(s) {
             let part = part.trim();
             if part.is_empty() {
-                return Err(format!("unable to parse requirement: found '' in selector {s:?}"));
+                return Err(format!(
+                    "unable to parse requirement: found '' in selector {s:?}"
+                ));
             }
             let req = if let Some(k) = part.strip_prefix('!') {
                 Requirement::NotExists(k.trim().to_string())
@@ -86,7 +93,9 @@ impl LabelSelector {
                 | Requirement::NotExists(k) => k,
             };
             if !valid_key(key) {
-                return Err(format!("unable to parse requirement: invalid label key \"{key}\""));
+                return Err(format!(
+                    "unable to parse requirement: invalid label key \"{key}\""
+                ));
             }
             reqs.push(req);
         }
@@ -130,7 +139,9 @@ impl FieldSelector {
             } else if let Some((f, v)) = part.split_once('=') {
                 (f, true, v)
             } else {
-                return Err(format!("invalid selector: '{part}'; can't understand '{part}'"));
+                return Err(format!(
+                    "invalid selector: '{part}'; can't understand '{part}'"
+                ));
             };
             let field = field.trim();
             if !supported.contains(&field) {
@@ -157,11 +168,32 @@ impl FieldSelector {
 /// The fields each kind can be selected by (a subset of the real API server's lists).
 pub fn supported_fields(kind: &str) -> &'static [&'static str] {
     match kind {
-        "Pod" => &["metadata.name", "metadata.namespace", "status.phase", "spec.nodeName", "spec.restartPolicy", "status.podIP"],
-        "Event" => &["metadata.name", "metadata.namespace", "involvedObject.kind", "involvedObject.name", "involvedObject.namespace", "involvedObject.uid", "reason", "type"],
+        "Pod" => &[
+            "metadata.name",
+            "metadata.namespace",
+            "status.phase",
+            "spec.nodeName",
+            "spec.restartPolicy",
+            "status.podIP",
+        ],
+        "Event" => &[
+            "metadata.name",
+            "metadata.namespace",
+            "involvedObject.kind",
+            "involvedObject.name",
+            "involvedObject.namespace",
+            "involvedObject.uid",
+            "reason",
+            "type",
+        ],
         "Node" => &["metadata.name", "spec.unschedulable"],
         "Namespace" => &["metadata.name", "status.phase"],
-        "Service" => &["metadata.name", "metadata.namespace", "spec.clusterIP", "spec.type"],
+        "Service" => &[
+            "metadata.name",
+            "metadata.namespace",
+            "spec.clusterIP",
+            "spec.type",
+        ],
         _ => &["metadata.name", "metadata.namespace"],
     }
 }
@@ -191,11 +223,17 @@ mod tests {
 
     #[test]
     fn field_selector_supported_fields_only() {
-        let pod = json!({"metadata": {"name": "p", "namespace": "ns"}, "status": {"phase": "Running"}});
+        let pod =
+            json!({"metadata": {"name": "p", "namespace": "ns"}, "status": {"phase": "Running"}});
         let f = |s: &str| FieldSelector::parse(s, supported_fields("Pod"), "Pod");
         assert!(f("status.phase=Running").unwrap().matches(&pod));
         assert!(!f("status.phase!=Running").unwrap().matches(&pod));
-        assert!(f("metadata.name=p,metadata.namespace=ns").unwrap().matches(&pod));
-        assert_eq!(f("spec.bogus=x").unwrap_err(), "field label not supported: spec.bogus");
+        assert!(f("metadata.name=p,metadata.namespace=ns")
+            .unwrap()
+            .matches(&pod));
+        assert_eq!(
+            f("spec.bogus=x").unwrap_err(),
+            "field label not supported: spec.bogus"
+        );
     }
 }

@@ -63,7 +63,12 @@ impl ApiError {
     }
 
     pub fn path_not_found() -> Self {
-        Self::new(404, "NotFound", "the server could not find the requested resource".into(), Some(json!({})))
+        Self::new(
+            404,
+            "NotFound",
+            "the server could not find the requested resource".into(),
+            Some(json!({})),
+        )
     }
 
     pub fn already_exists(res: &ResourceType, name: &str) -> Self {
@@ -90,10 +95,24 @@ impl ApiError {
     pub fn invalid(res: &ResourceType, name: &str, causes: Vec<Cause>) -> Self {
         let summary: Vec<String> = causes
             .iter()
-            .map(|c| if c.field.is_empty() { c.message.clone() } else { format!("{}: {}", c.field, c.message) })
+            .map(|c| {
+                if c.field.is_empty() {
+                    c.message.clone()
+                } else {
+                    format!("{}: {}", c.field, c.message)
+                }
+            })
             .collect();
-        let summary = if summary.len() == 1 { summary[0].clone() } else { format!("[{}]", summary.join(", ")) };
-        let qualified_kind = if res.group.is_empty() { res.kind.to_string() } else { format!("{}.{}", res.kind, res.group) };
+        let summary = if summary.len() == 1 {
+            summary[0].clone()
+        } else {
+            format!("[{}]", summary.join(", "))
+        };
+        let qualified_kind = if res.group.is_empty() {
+            res.kind.to_string()
+        } else {
+            format!("{}.{}", res.kind, res.group)
+        };
         let mut d = json!({"name": name, "kind": res.kind});
         if !res.group.is_empty() {
             d["group"] = json!(res.group);
@@ -104,20 +123,39 @@ impl ApiError {
                 .map(|c| json!({"reason": c.reason, "message": c.message, "field": c.field}))
                 .collect(),
         );
-        Self::new(422, "Invalid", format!("{qualified_kind} \"{name}\" is invalid: {summary}"), Some(d))
+        Self::new(
+            422,
+            "Invalid",
+            format!("{qualified_kind} \"{name}\" is invalid: {summary}"),
+            Some(d),
+        )
     }
 
     pub fn bad_request(message: String) -> Self {
         Self::new(400, "BadRequest", message, None)
     }
 
-    pub fn forbidden(user: &str, verb: &str, res: &ResourceType, name: &str, namespace: Option<&str>) -> Self {
-        let group = if res.group.is_empty() { "\"\"".to_string() } else { format!("\"{}\"", res.group) };
+    pub fn forbidden(
+        user: &str,
+        verb: &str,
+        res: &ResourceType,
+        name: &str,
+        namespace: Option<&str>,
+    ) -> Self {
+        let group = if res.group.is_empty() {
+            "\"\"".to_string()
+        } else {
+            format!("\"{}\"", res.group)
+        };
         let scope = match namespace {
             Some(ns) => format!("in the namespace \"{ns}\""),
             None => "at the cluster scope".to_string(),
         };
-        let named = if name.is_empty() { String::new() } else { format!(" \"{name}\"") };
+        let named = if name.is_empty() {
+            String::new()
+        } else {
+            format!(" \"{name}\"")
+        };
         Self::new(
             403,
             "Forbidden",
@@ -134,7 +172,10 @@ impl ApiError {
         Self::new(
             405,
             "MethodNotAllowed",
-            format!("{verb} is not supported on resources of kind \"{}\"", res.qualified()),
+            format!(
+                "{verb} is not supported on resources of kind \"{}\"",
+                res.qualified()
+            ),
             Some(json!({"group": res.group, "kind": res.plural})),
         )
     }
@@ -152,11 +193,21 @@ impl ApiError {
     }
 
     pub fn too_many_requests() -> Self {
-        Self::new(429, "TooManyRequests", "the server has received too many requests and has asked us to try again later".into(), Some(json!({"retryAfterSeconds": 1})))
+        Self::new(
+            429,
+            "TooManyRequests",
+            "the server has received too many requests and has asked us to try again later".into(),
+            Some(json!({"retryAfterSeconds": 1})),
+        )
     }
 
     pub fn service_unavailable() -> Self {
-        Self::new(503, "ServiceUnavailable", "the server is currently unable to handle the request".into(), Some(json!({"retryAfterSeconds": 1})))
+        Self::new(
+            503,
+            "ServiceUnavailable",
+            "the server is currently unable to handle the request".into(),
+            Some(json!({"retryAfterSeconds": 1})),
+        )
     }
 }
 
@@ -170,11 +221,19 @@ fn details(res: &ResourceType, name: &str) -> Value {
 
 impl Cause {
     pub fn required(field: &str) -> Self {
-        Cause { field: field.into(), reason: "FieldValueRequired", message: "Required value".into() }
+        Cause {
+            field: field.into(),
+            reason: "FieldValueRequired",
+            message: "Required value".into(),
+        }
     }
 
     pub fn invalid(field: &str, value: &str, why: &str) -> Self {
-        Cause { field: field.into(), reason: "FieldValueInvalid", message: format!("Invalid value: \"{value}\": {why}") }
+        Cause {
+            field: field.into(),
+            reason: "FieldValueInvalid",
+            message: format!("Invalid value: \"{value}\": {why}"),
+        }
     }
 
     pub fn type_mismatch(field: &str, value: &Value, expected: &str) -> Self {
@@ -190,11 +249,17 @@ impl Cause {
         Cause {
             field: field.into(),
             reason: "FieldValueTypeInvalid",
-            message: format!("Invalid value: \"{got}\": {field} in body must be of type {expected}: \"{got}\""),
+            message: format!(
+                "Invalid value: \"{got}\": {field} in body must be of type {expected}: \"{got}\""
+            ),
         }
     }
 
     pub fn unknown_field(field: &str) -> Self {
-        Cause { field: field.into(), reason: "FieldValueInvalid", message: format!("unknown field \"{field}\"") }
+        Cause {
+            field: field.into(),
+            reason: "FieldValueInvalid",
+            message: format!("unknown field \"{field}\""),
+        }
     }
 }

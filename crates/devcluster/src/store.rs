@@ -58,7 +58,14 @@ struct Inner {
 }
 
 fn owner_uids(obj: &Value) -> Vec<String> {
-    obj["metadata"]["ownerReferences"].as_array().map(|r| r.iter().filter_map(|r| r["uid"].as_str().map(str::to_string)).collect()).unwrap_or_default()
+    obj["metadata"]["ownerReferences"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter_map(|r| r["uid"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Options of a write request.
@@ -93,7 +100,9 @@ impl Query {
             }
         }
         let empty = json!({});
-        self.labels.matches(obj["metadata"].get("labels").unwrap_or(&empty)) && self.fields.matches(obj)
+        self.labels
+            .matches(obj["metadata"].get("labels").unwrap_or(&empty))
+            && self.fields.matches(obj)
     }
 }
 
@@ -103,13 +112,21 @@ pub struct Store {
 }
 
 pub fn now() -> String {
-    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 fn key_of(obj: &Value) -> Key {
     (
-        obj["metadata"]["namespace"].as_str().unwrap_or_default().to_string(),
-        obj["metadata"]["name"].as_str().unwrap_or_default().to_string(),
+        obj["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        obj["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
     )
 }
 
@@ -142,7 +159,10 @@ impl Store {
             inner: Mutex::new(Inner {
                 rv: 1000,
                 uid: 0,
-                objects: registry::RESOURCES.iter().map(|_| BTreeMap::new()).collect(),
+                objects: registry::RESOURCES
+                    .iter()
+                    .map(|_| BTreeMap::new())
+                    .collect(),
                 history: VecDeque::new(),
                 compacted: 1000,
                 node_port_seq: 0,
@@ -163,21 +183,41 @@ impl Store {
 
     /// Starts a watch: the events after `from` (or `Err` 410 when they are no longer kept) and a
     /// receiver for everything newer. Taken under one lock so nothing is missed or duplicated.
-    pub fn watch_from(&self, res: ResId, from: u64) -> Result<(Vec<Arc<Event>>, broadcast::Receiver<Arc<Event>>), ApiError> {
+    pub fn watch_from(
+        &self,
+        res: ResId,
+        from: u64,
+    ) -> Result<(Vec<Arc<Event>>, broadcast::Receiver<Arc<Event>>), ApiError> {
         let inner = self.inner.lock().unwrap();
         let rx = self.events.subscribe();
         if from < inner.compacted {
-            return Err(ApiError::gone(format!("too old resource version: {from} ({})", inner.compacted)));
+            return Err(ApiError::gone(format!(
+                "too old resource version: {from} ({})",
+                inner.compacted
+            )));
         }
-        let backlog = inner.history.iter().filter(|e| e.rv > from && e.res == res).cloned().collect();
+        let backlog = inner
+            .history
+            .iter()
+            .filter(|e| e.rv > from && e.res == res)
+            .cloned()
+            .collect();
         Ok((backlog, rx))
     }
 
     /// Current objects plus the resourceVersion they are consistent with, plus a receiver.
-    pub fn snapshot_and_subscribe(&self, res: ResId, query: &Query) -> (Vec<Value>, u64, broadcast::Receiver<Arc<Event>>) {
+    pub fn snapshot_and_subscribe(
+        &self,
+        res: ResId,
+        query: &Query,
+    ) -> (Vec<Value>, u64, broadcast::Receiver<Arc<Event>>) {
         let inner = self.inner.lock().unwrap();
         let rx = self.events.subscribe();
-        let items = inner.objects[res].values().filter(|o| query.matches(o)).cloned().collect();
+        let items = inner.objects[res]
+            .values()
+            .filter(|o| query.matches(o))
+            .cloned()
+            .collect();
         (items, inner.rv, rx)
     }
 
@@ -197,13 +237,22 @@ impl Store {
         self.inner.lock().unwrap().objects[res].len()
     }
 
-    pub fn list(&self, res: ResId, query: &Query, limit: Option<usize>, continue_token: Option<&str>) -> Result<ListResult, ApiError> {
+    pub fn list(
+        &self,
+        res: ResId,
+        query: &Query,
+        limit: Option<usize>,
+        continue_token: Option<&str>,
+    ) -> Result<ListResult, ApiError> {
         let inner = self.inner.lock().unwrap();
         let start: Option<Key> = match continue_token {
             Some(tok) if !tok.is_empty() => {
                 let mut parts = tok.splitn(3, '/');
-                let (Some(_rv), Some(ns), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
-                    return Err(ApiError::bad_request(format!("continue key is not valid: {tok}")));
+                let (Some(_rv), Some(ns), Some(name)) = (parts.next(), parts.next(), parts.next())
+                else {
+                    return Err(ApiError::bad_request(format!(
+                        "continue key is not valid: {tok}"
+                    )));
                 };
                 Some((ns.to_string(), name.to_string()))
             }
@@ -244,7 +293,12 @@ impl Store {
             None
         };
         let _ = next;
-        Ok(ListResult { items, resource_version: inner.rv, continue_token, remaining: (remaining > 0).then_some(remaining) })
+        Ok(ListResult {
+            items,
+            resource_version: inner.rv,
+            continue_token,
+            remaining: (remaining > 0).then_some(remaining),
+        })
     }
 
     fn crd_for(inner: &Inner, res: &ResourceType) -> Option<Value> {
@@ -252,7 +306,9 @@ impl Store {
             return None;
         }
         let crd_res = registry::id("apiextensions.k8s.io", "customresourcedefinitions");
-        inner.objects[crd_res].get(&(String::new(), res.qualified())).cloned()
+        inner.objects[crd_res]
+            .get(&(String::new(), res.qualified()))
+            .cloned()
     }
 
     fn store_obj(inner: &mut Inner, res_id: ResId, key: Key, obj: Value) {
@@ -264,7 +320,11 @@ impl Store {
             }
         }
         for uid in owner_uids(&inner.objects[res_id][&key]) {
-            inner.by_owner.entry(uid).or_default().insert((res_id, key.clone()));
+            inner
+                .by_owner
+                .entry(uid)
+                .or_default()
+                .insert((res_id, key.clone()));
         }
     }
 
@@ -282,7 +342,12 @@ impl Store {
     }
 
     fn emit(&self, inner: &mut Inner, res: ResId, kind: EventType, object: Value) {
-        let ev = Arc::new(Event { rv: inner.rv, res, kind, object });
+        let ev = Arc::new(Event {
+            rv: inner.rv,
+            res,
+            kind,
+            object,
+        });
         inner.history.push_back(ev.clone());
         while inner.history.len() > HISTORY {
             if let Some(old) = inner.history.pop_front() {
@@ -300,15 +365,30 @@ impl Store {
     fn new_uid(inner: &mut Inner) -> String {
         inner.uid += 1;
         let n = inner.uid;
-        format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", 0x5eed_0000u32 + (n as u32 >> 16), n & 0xffff, (n >> 4) & 0xfff, n & 0xfff, n.wrapping_mul(0x9e37_79b9_7f4a))
+        format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            0x5eed_0000u32 + (n as u32 >> 16),
+            n & 0xffff,
+            (n >> 4) & 0xfff,
+            n & 0xfff,
+            n.wrapping_mul(0x9e37_79b9_7f4a)
+        )
     }
 
     /// Creates an object through the public API.
-    pub fn create(&self, res_id: ResId, namespace: Option<&str>, mut obj: Value, opts: WriteOptions) -> Result<Value, ApiError> {
+    pub fn create(
+        &self,
+        res_id: ResId,
+        namespace: Option<&str>,
+        mut obj: Value,
+        opts: WriteOptions,
+    ) -> Result<Value, ApiError> {
         let res = registry::get(res_id);
         let mut inner = self.inner.lock().unwrap();
         if !obj.is_object() {
-            return Err(ApiError::bad_request("the body of the request is not a JSON object".into()));
+            return Err(ApiError::bad_request(
+                "the body of the request is not a JSON object".into(),
+            ));
         }
         let api_version = res.api_version();
         match obj["apiVersion"].as_str() {
@@ -319,13 +399,23 @@ impl Store {
         match obj["kind"].as_str() {
             None | Some("") => obj["kind"] = json!(res.kind),
             Some(k) if k == res.kind => {}
-            Some(k) => return Err(ApiError::bad_request(format!("the kind in the data ({k}) does not match the expected kind ({})", res.kind))),
+            Some(k) => {
+                return Err(ApiError::bad_request(format!(
+                    "the kind in the data ({k}) does not match the expected kind ({})",
+                    res.kind
+                )))
+            }
         }
         if !obj["metadata"].is_object() {
             obj["metadata"] = json!({});
         }
-        if obj["metadata"]["resourceVersion"].as_str().is_some_and(|s| !s.is_empty()) {
-            return Err(ApiError::bad_request("resourceVersion should not be set on objects to be created".into()));
+        if obj["metadata"]["resourceVersion"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+        {
+            return Err(ApiError::bad_request(
+                "resourceVersion should not be set on objects to be created".into(),
+            ));
         }
         if res.namespaced {
             let ns = namespace.unwrap_or_default();
@@ -345,14 +435,26 @@ impl Store {
         } else if let Some(m) = obj["metadata"].as_object_mut() {
             m.remove("namespace");
         }
-        if obj["metadata"]["name"].as_str().unwrap_or_default().is_empty() {
+        if obj["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty()
+        {
             if let Some(prefix) = obj["metadata"]["generateName"].as_str().map(str::to_string) {
                 let suffix = random_suffix(inner.uid + inner.rv);
                 obj["metadata"]["name"] = json!(format!("{prefix}{suffix}"));
             }
         }
         if let Some(m) = obj["metadata"].as_object_mut() {
-            for k in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields", "generation", "selfLink"] {
+            for k in [
+                "uid",
+                "creationTimestamp",
+                "deletionTimestamp",
+                "deletionGracePeriodSeconds",
+                "managedFields",
+                "generation",
+                "selfLink",
+            ] {
                 m.remove(k);
             }
         }
@@ -364,7 +466,10 @@ impl Store {
         default_object(&mut inner, res, &mut obj, None);
         let crd = Self::crd_for(&inner, res);
         let causes = validation::validate(res, &mut obj, crd.as_ref(), opts.strict);
-        let name = obj["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        let name = obj["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         if !causes.is_empty() {
             return Err(ApiError::invalid(res, &name, causes));
         }
@@ -398,25 +503,48 @@ impl Store {
     }
 
     /// Replaces an object (PUT) or its `status` subresource.
-    pub fn update(&self, res_id: ResId, namespace: &str, name: &str, obj: Value, status_only: bool, opts: WriteOptions) -> Result<Value, ApiError> {
+    pub fn update(
+        &self,
+        res_id: ResId,
+        namespace: &str,
+        name: &str,
+        obj: Value,
+        status_only: bool,
+        opts: WriteOptions,
+    ) -> Result<Value, ApiError> {
         let mut inner = self.inner.lock().unwrap();
         self.update_locked(&mut inner, res_id, namespace, name, obj, status_only, opts)
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn update_locked(&self, inner: &mut Inner, res_id: ResId, namespace: &str, name: &str, mut obj: Value, status_only: bool, opts: WriteOptions) -> Result<Value, ApiError> {
+    fn update_locked(
+        &self,
+        inner: &mut Inner,
+        res_id: ResId,
+        namespace: &str,
+        name: &str,
+        mut obj: Value,
+        status_only: bool,
+        opts: WriteOptions,
+    ) -> Result<Value, ApiError> {
         let res = registry::get(res_id);
         let key = (namespace.to_string(), name.to_string());
         let Some(old) = inner.objects[res_id].get(&key).cloned() else {
             return Err(ApiError::not_found(res, name));
         };
         if !obj.is_object() || !obj["metadata"].is_object() {
-            return Err(ApiError::bad_request("the body of the request is not a JSON object with metadata".into()));
+            return Err(ApiError::bad_request(
+                "the body of the request is not a JSON object with metadata".into(),
+            ));
         }
         match obj["metadata"]["name"].as_str() {
             Some(n) if n == name => {}
             None | Some("") => obj["metadata"]["name"] = json!(name),
-            Some(n) => return Err(ApiError::bad_request(format!("the name of the object ({n}) does not match the name on the URL ({name})"))),
+            Some(n) => {
+                return Err(ApiError::bad_request(format!(
+                    "the name of the object ({n}) does not match the name on the URL ({name})"
+                )))
+            }
         }
         if res.namespaced {
             match obj["metadata"]["namespace"].as_str() {
@@ -425,13 +553,24 @@ impl Store {
                 Some(_) => return Err(ApiError::bad_request("the namespace of the provided object does not match the namespace sent on the request".into())),
             }
         }
-        match obj["metadata"]["resourceVersion"].as_str().filter(|s| !s.is_empty()) {
+        match obj["metadata"]["resourceVersion"]
+            .as_str()
+            .filter(|s| !s.is_empty())
+        {
             Some(rv) if Some(rv) != old["metadata"]["resourceVersion"].as_str() => {
                 return Err(ApiError::conflict(res, name));
             }
             Some(_) => {}
             None if res.custom => {
-                return Err(ApiError::invalid(res, name, vec![Cause::invalid("metadata.resourceVersion", "0x0", "must be specified for an update")]));
+                return Err(ApiError::invalid(
+                    res,
+                    name,
+                    vec![Cause::invalid(
+                        "metadata.resourceVersion",
+                        "0x0",
+                        "must be specified for an update",
+                    )],
+                ));
             }
             None => {}
         }
@@ -459,7 +598,13 @@ impl Store {
             obj
         };
         // immutable and server-owned metadata
-        for k in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] {
+        for k in [
+            "uid",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "generation",
+        ] {
             match old["metadata"].get(k) {
                 Some(v) => new["metadata"][k] = v.clone(),
                 None => {
@@ -475,8 +620,14 @@ impl Store {
         }
         if old["metadata"].get("deletionTimestamp").is_some() {
             // finalizers may only be removed from an object being deleted
-            let old_f: Vec<Value> = old["metadata"]["finalizers"].as_array().cloned().unwrap_or_default();
-            let new_f: Vec<Value> = new["metadata"]["finalizers"].as_array().cloned().unwrap_or_default();
+            let old_f: Vec<Value> = old["metadata"]["finalizers"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let new_f: Vec<Value> = new["metadata"]["finalizers"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
             if new_f.iter().any(|f| !old_f.contains(f)) {
                 return Err(ApiError::forbidden_adding_finalizer(res, name));
             }
@@ -499,7 +650,9 @@ impl Store {
         if opts.dry_run {
             return Ok(new);
         }
-        let finalizers_empty = new["metadata"]["finalizers"].as_array().is_none_or(Vec::is_empty);
+        let finalizers_empty = new["metadata"]["finalizers"]
+            .as_array()
+            .is_none_or(Vec::is_empty);
         if new["metadata"].get("deletionTimestamp").is_some() && finalizers_empty {
             self.remove_locked(inner, res_id, &key);
             return Ok(new);
@@ -513,14 +666,28 @@ impl Store {
 
     /// PATCH of an object or its `status` subresource.
     #[allow(clippy::too_many_arguments)]
-    pub fn patch(&self, res_id: ResId, namespace: &str, name: &str, patch_type: PatchType, body: &[u8], status_only: bool, opts: WriteOptions) -> Result<Value, ApiError> {
+    pub fn patch(
+        &self,
+        res_id: ResId,
+        namespace: &str,
+        name: &str,
+        patch_type: PatchType,
+        body: &[u8],
+        status_only: bool,
+        opts: WriteOptions,
+    ) -> Result<Value, ApiError> {
         let res = registry::get(res_id);
         let mut inner = self.inner.lock().unwrap();
-        let Some(old) = inner.objects[res_id].get(&(namespace.to_string(), name.to_string())).cloned() else {
+        let Some(old) = inner.objects[res_id]
+            .get(&(namespace.to_string(), name.to_string()))
+            .cloned()
+        else {
             return Err(ApiError::not_found(res, name));
         };
         let patch_type = if res.custom && patch_type == PatchType::StrategicMerge {
-            return Err(ApiError::unsupported_media_type("application/strategic-merge-patch+json"));
+            return Err(ApiError::unsupported_media_type(
+                "application/strategic-merge-patch+json",
+            ));
         } else {
             patch_type
         };
@@ -531,14 +698,32 @@ impl Store {
                 ApiError::bad_request(m)
             }
         })?;
-        if patched["metadata"]["resourceVersion"].as_str().is_none_or(str::is_empty) {
+        if patched["metadata"]["resourceVersion"]
+            .as_str()
+            .is_none_or(str::is_empty)
+        {
             patched["metadata"]["resourceVersion"] = old["metadata"]["resourceVersion"].clone();
         }
-        self.update_locked(&mut inner, res_id, namespace, name, patched, status_only, opts)
+        self.update_locked(
+            &mut inner,
+            res_id,
+            namespace,
+            name,
+            patched,
+            status_only,
+            opts,
+        )
     }
 
     /// DELETE: sets `deletionTimestamp` while finalizers remain, else removes (and cascades).
-    pub fn delete(&self, res_id: ResId, namespace: &str, name: &str, precondition_rv: Option<&str>, opts: WriteOptions) -> Result<Value, ApiError> {
+    pub fn delete(
+        &self,
+        res_id: ResId,
+        namespace: &str,
+        name: &str,
+        precondition_rv: Option<&str>,
+        opts: WriteOptions,
+    ) -> Result<Value, ApiError> {
         let res = registry::get(res_id);
         let mut inner = self.inner.lock().unwrap();
         let key = (namespace.to_string(), name.to_string());
@@ -553,7 +738,9 @@ impl Store {
         if opts.dry_run {
             return Ok(old);
         }
-        let has_finalizers = old["metadata"]["finalizers"].as_array().is_some_and(|f| !f.is_empty());
+        let has_finalizers = old["metadata"]["finalizers"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty());
         if res.kind == "Namespace" {
             let mut new = old.clone();
             if new["metadata"].get("deletionTimestamp").is_none() {
@@ -586,10 +773,19 @@ impl Store {
     }
 
     /// DELETE of a collection: every object matching the query.
-    pub fn delete_collection(&self, res_id: ResId, query: &Query, opts: WriteOptions) -> Result<Vec<Value>, ApiError> {
+    pub fn delete_collection(
+        &self,
+        res_id: ResId,
+        query: &Query,
+        opts: WriteOptions,
+    ) -> Result<Vec<Value>, ApiError> {
         let keys: Vec<Key> = {
             let inner = self.inner.lock().unwrap();
-            inner.objects[res_id].iter().filter(|(_, o)| query.matches(o)).map(|(k, _)| k.clone()).collect()
+            inner.objects[res_id]
+                .iter()
+                .filter(|(_, o)| query.matches(o))
+                .map(|(k, _)| k.clone())
+                .collect()
         };
         let mut out = Vec::new();
         for (ns, name) in keys {
@@ -610,10 +806,19 @@ impl Store {
             let dependents: Vec<(ResId, Key)> = inner
                 .by_owner
                 .get(&uid)
-                .map(|set| set.iter().filter(|(rid, k)| owner_uids(&inner.objects[*rid][k]).len() == 1).cloned().collect())
+                .map(|set| {
+                    set.iter()
+                        .filter(|(rid, k)| owner_uids(&inner.objects[*rid][k]).len() == 1)
+                        .cloned()
+                        .collect()
+                })
                 .unwrap_or_default();
             for (rid, k) in dependents {
-                let has_finalizers = inner.objects[rid].get(&k).is_some_and(|o| o["metadata"]["finalizers"].as_array().is_some_and(|f| !f.is_empty()));
+                let has_finalizers = inner.objects[rid].get(&k).is_some_and(|o| {
+                    o["metadata"]["finalizers"]
+                        .as_array()
+                        .is_some_and(|f| !f.is_empty())
+                });
                 if has_finalizers {
                     self.mark_deleting(inner, rid, &k);
                 } else {
@@ -646,9 +851,17 @@ impl Store {
             if !registry::get(rid).namespaced {
                 continue;
             }
-            let keys: Vec<Key> = inner.objects[rid].keys().filter(|k| k.0 == ns).cloned().collect();
+            let keys: Vec<Key> = inner.objects[rid]
+                .keys()
+                .filter(|k| k.0 == ns)
+                .cloned()
+                .collect();
             for k in keys {
-                let has_finalizers = inner.objects[rid].get(&k).is_some_and(|o| o["metadata"]["finalizers"].as_array().is_some_and(|f| !f.is_empty()));
+                let has_finalizers = inner.objects[rid].get(&k).is_some_and(|o| {
+                    o["metadata"]["finalizers"]
+                        .as_array()
+                        .is_some_and(|f| !f.is_empty())
+                });
                 if has_finalizers {
                     self.mark_deleting(inner, rid, &k);
                 } else {
@@ -661,15 +874,16 @@ impl Store {
     fn maybe_finish_namespace(&self, inner: &mut Inner, ns: &str) {
         let ns_res = registry::id("", "namespaces");
         let key = (String::new(), ns.to_string());
-        let terminating = inner.objects[ns_res].get(&key).is_some_and(|n| n["metadata"].get("deletionTimestamp").is_some());
+        let terminating = inner.objects[ns_res]
+            .get(&key)
+            .is_some_and(|n| n["metadata"].get("deletionTimestamp").is_some());
         if !terminating {
             return;
         }
-        let empty = inner
-            .objects
-            .iter()
-            .enumerate()
-            .all(|(rid, objs)| !registry::get(rid).namespaced || !objs.keys().any(|k| k.0 == ns));
+        let empty =
+            inner.objects.iter().enumerate().all(|(rid, objs)| {
+                !registry::get(rid).namespaced || !objs.keys().any(|k| k.0 == ns)
+            });
         if empty {
             self.remove_locked(inner, ns_res, &key);
         }
@@ -689,7 +903,12 @@ impl Store {
                 self.insert_new(&mut inner, res_id, obj)
             }
             Some(old) => {
-                for k in ["uid", "creationTimestamp", "deletionTimestamp", "generation"] {
+                for k in [
+                    "uid",
+                    "creationTimestamp",
+                    "deletionTimestamp",
+                    "generation",
+                ] {
                     if let Some(v) = old["metadata"].get(k) {
                         obj["metadata"][k] = v.clone();
                     }
@@ -714,13 +933,25 @@ impl Store {
     }
 
     /// Controller-side read-modify-write of one object; `None` when it does not exist.
-    pub fn modify(&self, res_id: ResId, namespace: &str, name: &str, f: impl FnOnce(&mut Value)) -> Option<Value> {
+    pub fn modify(
+        &self,
+        res_id: ResId,
+        namespace: &str,
+        name: &str,
+        f: impl FnOnce(&mut Value),
+    ) -> Option<Value> {
         let mut obj = self.try_get(res_id, namespace, name)?;
         f(&mut obj);
-        let finalizers_empty = obj["metadata"]["finalizers"].as_array().is_none_or(Vec::is_empty);
+        let finalizers_empty = obj["metadata"]["finalizers"]
+            .as_array()
+            .is_none_or(Vec::is_empty);
         if obj["metadata"].get("deletionTimestamp").is_some() && finalizers_empty {
             let mut inner = self.inner.lock().unwrap();
-            return self.remove_locked(&mut inner, res_id, &(namespace.to_string(), name.to_string()));
+            return self.remove_locked(
+                &mut inner,
+                res_id,
+                &(namespace.to_string(), name.to_string()),
+            );
         }
         Some(self.put(res_id, obj))
     }
@@ -728,7 +959,11 @@ impl Store {
     /// Controller-side removal (ignores finalizers).
     pub fn remove(&self, res_id: ResId, namespace: &str, name: &str) -> Option<Value> {
         let mut inner = self.inner.lock().unwrap();
-        self.remove_locked(&mut inner, res_id, &(namespace.to_string(), name.to_string()))
+        self.remove_locked(
+            &mut inner,
+            res_id,
+            &(namespace.to_string(), name.to_string()),
+        )
     }
 
     /// Objects of one type in one namespace matching a label selector.
@@ -739,7 +974,10 @@ impl Store {
             fields: FieldSelector::default(),
         };
         let inner = self.inner.lock().unwrap();
-        in_namespace(&inner.objects[res_id], namespace).filter(|o| query.matches(o)).cloned().collect()
+        in_namespace(&inner.objects[res_id], namespace)
+            .filter(|o| query.matches(o))
+            .cloned()
+            .collect()
     }
 
     /// Objects of one type in one namespace whose owner is `owner_uid`.
@@ -748,7 +986,12 @@ impl Store {
         inner
             .by_owner
             .get(owner_uid)
-            .map(|set| set.iter().filter(|(rid, k)| *rid == res_id && k.0 == namespace).filter_map(|(rid, k)| inner.objects[*rid].get(k).cloned()).collect())
+            .map(|set| {
+                set.iter()
+                    .filter(|(rid, k)| *rid == res_id && k.0 == namespace)
+                    .filter_map(|(rid, k)| inner.objects[*rid].get(k).cloned())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -765,12 +1008,20 @@ impl ApiError {
 }
 
 /// The objects of one namespace (all objects for `None`), using the key order.
-fn in_namespace<'a>(objects: &'a BTreeMap<Key, Value>, namespace: Option<&str>) -> Box<dyn Iterator<Item = &'a Value> + 'a> {
+fn in_namespace<'a>(
+    objects: &'a BTreeMap<Key, Value>,
+    namespace: Option<&str>,
+) -> Box<dyn Iterator<Item = &'a Value> + 'a> {
     match namespace {
         None => Box::new(objects.values()),
         Some(ns) => {
             let ns = ns.to_string();
-            Box::new(objects.range((ns.clone(), String::new())..).take_while(move |(k, _)| k.0 == ns).map(|(_, v)| v))
+            Box::new(
+                objects
+                    .range((ns.clone(), String::new())..)
+                    .take_while(move |(k, _)| k.0 == ns)
+                    .map(|(_, v)| v),
+            )
         }
     }
 }
@@ -810,21 +1061,32 @@ fn default_object(inner: &mut Inner, res: &ResourceType, obj: &mut Value, old: O
                 spec["type"] = json!("ClusterIP");
             }
             if spec["clusterIP"].as_str().is_none_or(str::is_empty) {
-                let ip = old.and_then(|o| o["spec"]["clusterIP"].as_str().map(str::to_string)).unwrap_or_else(|| {
-                    inner.ip_seq += 1;
-                    format!("10.233.{}.{}", (inner.ip_seq / 250) % 250, inner.ip_seq % 250 + 1)
-                });
+                let ip = old
+                    .and_then(|o| o["spec"]["clusterIP"].as_str().map(str::to_string))
+                    .unwrap_or_else(|| {
+                        inner.ip_seq += 1;
+                        format!(
+                            "10.233.{}.{}",
+                            (inner.ip_seq / 250) % 250,
+                            inner.ip_seq % 250 + 1
+                        )
+                    });
                 spec["clusterIP"] = json!(ip);
                 spec["clusterIPs"] = json!([ip]);
             }
             if spec["sessionAffinity"].is_null() {
                 spec["sessionAffinity"] = json!("None");
             }
-            let needs_node_port = matches!(spec["type"].as_str(), Some("NodePort") | Some("LoadBalancer"));
+            let needs_node_port = matches!(
+                spec["type"].as_str(),
+                Some("NodePort") | Some("LoadBalancer")
+            );
             if needs_node_port && spec["externalTrafficPolicy"].is_null() {
                 spec["externalTrafficPolicy"] = json!("Cluster");
             }
-            let old_ports: Vec<Value> = old.and_then(|o| o["spec"]["ports"].as_array().cloned()).unwrap_or_default();
+            let old_ports: Vec<Value> = old
+                .and_then(|o| o["spec"]["ports"].as_array().cloned())
+                .unwrap_or_default();
             if let Some(ports) = spec["ports"].as_array_mut() {
                 for p in ports.iter_mut() {
                     if p["protocol"].is_null() {
@@ -835,7 +1097,10 @@ fn default_object(inner: &mut Inner, res: &ResourceType, obj: &mut Value, old: O
                     }
                     if needs_node_port {
                         if p["nodePort"].as_i64().unwrap_or(0) == 0 {
-                            let keep = old_ports.iter().find(|o| o["name"] == p["name"] && o["port"] == p["port"]).and_then(|o| o["nodePort"].as_i64());
+                            let keep = old_ports
+                                .iter()
+                                .find(|o| o["name"] == p["name"] && o["port"] == p["port"])
+                                .and_then(|o| o["nodePort"].as_i64());
                             let np = keep.unwrap_or_else(|| {
                                 inner.node_port_seq += 1;
                                 30000 + ((inner.node_port_seq as i64 * 7919 + 380) % 2768)
@@ -867,7 +1132,13 @@ mod tests {
 
     fn store_with_ns(ns: &str) -> Store {
         let s = Store::new();
-        s.create(registry::id("", "namespaces"), None, json!({"metadata": {"name": ns}}), WriteOptions::default()).unwrap();
+        s.create(
+            registry::id("", "namespaces"),
+            None,
+            json!({"metadata": {"name": ns}}),
+            WriteOptions::default(),
+        )
+        .unwrap();
         s
     }
 
@@ -879,19 +1150,37 @@ mod tests {
     fn resource_versions_increase_and_conflicts_are_detected() {
         let s = store_with_ns("a");
         let cms = registry::id("", "configmaps");
-        let created = s.create(cms, Some("a"), cm("x"), WriteOptions::default()).unwrap();
-        let rv1: u64 = created["metadata"]["resourceVersion"].as_str().unwrap().parse().unwrap();
+        let created = s
+            .create(cms, Some("a"), cm("x"), WriteOptions::default())
+            .unwrap();
+        let rv1: u64 = created["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         let mut edit = created.clone();
         edit["data"]["k"] = json!("w");
-        let updated = s.update(cms, "a", "x", edit.clone(), false, WriteOptions::default()).unwrap();
-        let rv2: u64 = updated["metadata"]["resourceVersion"].as_str().unwrap().parse().unwrap();
+        let updated = s
+            .update(cms, "a", "x", edit.clone(), false, WriteOptions::default())
+            .unwrap();
+        let rv2: u64 = updated["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(rv2 > rv1);
         // the same stale edit again → 409
-        let err = s.update(cms, "a", "x", edit, false, WriteOptions::default()).unwrap_err();
+        let err = s
+            .update(cms, "a", "x", edit, false, WriteOptions::default())
+            .unwrap_err();
         assert_eq!((err.code, err.reason()), (409, "Conflict"));
-        let err = s.create(cms, Some("a"), cm("x"), WriteOptions::default()).unwrap_err();
+        let err = s
+            .create(cms, Some("a"), cm("x"), WriteOptions::default())
+            .unwrap_err();
         assert_eq!((err.code, err.reason()), (409, "AlreadyExists"));
-        let err = s.create(cms, Some("nope"), cm("y"), WriteOptions::default()).unwrap_err();
+        let err = s
+            .create(cms, Some("nope"), cm("y"), WriteOptions::default())
+            .unwrap_err();
         assert_eq!(err.code, 404);
         assert_eq!(err.message(), "namespaces \"nope\" not found");
     }
@@ -900,7 +1189,16 @@ mod tests {
     fn dry_run_stores_nothing() {
         let s = store_with_ns("a");
         let cms = registry::id("", "configmaps");
-        s.create(cms, Some("a"), cm("x"), WriteOptions { dry_run: true, strict: false }).unwrap();
+        s.create(
+            cms,
+            Some("a"),
+            cm("x"),
+            WriteOptions {
+                dry_run: true,
+                strict: false,
+            },
+        )
+        .unwrap();
         assert!(s.try_get(cms, "a", "x").is_none());
     }
 
@@ -909,19 +1207,36 @@ mod tests {
         let s = store_with_ns("a");
         let cms = registry::id("", "configmaps");
         for i in 0..5 {
-            s.create(cms, Some("a"), cm(&format!("c{i}")), WriteOptions::default()).unwrap();
+            s.create(
+                cms,
+                Some("a"),
+                cm(&format!("c{i}")),
+                WriteOptions::default(),
+            )
+            .unwrap();
         }
         let q = Query::default();
         let page1 = s.list(cms, &q, Some(2), None).unwrap();
         assert_eq!(page1.items.len(), 2);
         assert_eq!(page1.remaining, Some(3));
-        let page2 = s.list(cms, &q, Some(2), page1.continue_token.as_deref()).unwrap();
-        let page3 = s.list(cms, &q, Some(2), page2.continue_token.as_deref()).unwrap();
+        let page2 = s
+            .list(cms, &q, Some(2), page1.continue_token.as_deref())
+            .unwrap();
+        let page3 = s
+            .list(cms, &q, Some(2), page2.continue_token.as_deref())
+            .unwrap();
         assert_eq!(page3.items.len(), 1);
         assert!(page3.continue_token.is_none());
-        let names: Vec<_> = [page1.items, page2.items, page3.items].concat().iter().map(|o| o["metadata"]["name"].as_str().unwrap().to_string()).collect();
+        let names: Vec<_> = [page1.items, page2.items, page3.items]
+            .concat()
+            .iter()
+            .map(|o| o["metadata"]["name"].as_str().unwrap().to_string())
+            .collect();
         assert_eq!(names, ["c0", "c1", "c2", "c3", "c4"]);
-        let q = Query { labels: LabelSelector::parse("app in (c1,c3)").unwrap(), ..Query::default() };
+        let q = Query {
+            labels: LabelSelector::parse("app in (c1,c3)").unwrap(),
+            ..Query::default()
+        };
         assert_eq!(s.list(cms, &q, None, None).unwrap().items.len(), 2);
     }
 
@@ -931,20 +1246,42 @@ mod tests {
         let cms = registry::id("", "configmaps");
         let mut owner = cm("owner");
         owner["metadata"]["finalizers"] = json!(["example.com/f"]);
-        let owner = s.create(cms, Some("a"), owner, WriteOptions::default()).unwrap();
+        let owner = s
+            .create(cms, Some("a"), owner, WriteOptions::default())
+            .unwrap();
         let mut dep = cm("dep");
         dep["metadata"]["ownerReferences"] = json!([{"apiVersion": "v1", "kind": "ConfigMap", "name": "owner", "uid": owner["metadata"]["uid"]}]);
-        s.create(cms, Some("a"), dep, WriteOptions::default()).unwrap();
-        let deleting = s.delete(cms, "a", "owner", None, WriteOptions::default()).unwrap();
+        s.create(cms, Some("a"), dep, WriteOptions::default())
+            .unwrap();
+        let deleting = s
+            .delete(cms, "a", "owner", None, WriteOptions::default())
+            .unwrap();
         assert!(deleting["metadata"]["deletionTimestamp"].is_string());
         assert!(s.try_get(cms, "a", "owner").is_some());
         // adding a finalizer now is refused; removing the last one completes the deletion
         let mut more = deleting.clone();
         more["metadata"]["finalizers"] = json!(["example.com/f", "x/y"]);
-        assert_eq!(s.update(cms, "a", "owner", more, false, WriteOptions::default()).unwrap_err().code, 422);
-        s.patch(cms, "a", "owner", PatchType::Merge, br#"{"metadata":{"finalizers":null}}"#, false, WriteOptions::default()).unwrap();
+        assert_eq!(
+            s.update(cms, "a", "owner", more, false, WriteOptions::default())
+                .unwrap_err()
+                .code,
+            422
+        );
+        s.patch(
+            cms,
+            "a",
+            "owner",
+            PatchType::Merge,
+            br#"{"metadata":{"finalizers":null}}"#,
+            false,
+            WriteOptions::default(),
+        )
+        .unwrap();
         assert!(s.try_get(cms, "a", "owner").is_none());
-        assert!(s.try_get(cms, "a", "dep").is_none(), "dependent is garbage-collected");
+        assert!(
+            s.try_get(cms, "a", "dep").is_none(),
+            "dependent is garbage-collected"
+        );
     }
 
     #[test]
@@ -952,8 +1289,10 @@ mod tests {
         let s = store_with_ns("a");
         let cms = registry::id("", "configmaps");
         let start = s.resource_version();
-        s.create(cms, Some("a"), cm("x"), WriteOptions::default()).unwrap();
-        s.delete(cms, "a", "x", None, WriteOptions::default()).unwrap();
+        s.create(cms, Some("a"), cm("x"), WriteOptions::default())
+            .unwrap();
+        s.delete(cms, "a", "x", None, WriteOptions::default())
+            .unwrap();
         let (backlog, _rx) = s.watch_from(cms, start).unwrap();
         let kinds: Vec<_> = backlog.iter().map(|e| e.kind).collect();
         assert_eq!(kinds, [EventType::Added, EventType::Deleted]);
@@ -967,11 +1306,37 @@ mod tests {
         let d = s.create(deps, Some("a"), json!({"metadata": {"name": "d"}, "spec": {"replicas": 1}, "status": {"replicas": 9}}), WriteOptions::default()).unwrap();
         assert_eq!(d["metadata"]["generation"], 1);
         assert!(d.get("status").is_none(), "status is ignored on create");
-        let d = s.patch(deps, "a", "d", PatchType::Merge, br#"{"spec":{"replicas":2},"status":{"replicas":5}}"#, false, WriteOptions::default()).unwrap();
+        let d = s
+            .patch(
+                deps,
+                "a",
+                "d",
+                PatchType::Merge,
+                br#"{"spec":{"replicas":2},"status":{"replicas":5}}"#,
+                false,
+                WriteOptions::default(),
+            )
+            .unwrap();
         assert_eq!(d["metadata"]["generation"], 2);
         assert!(d.get("status").is_none(), "main resource ignores status");
-        let d = s.patch(deps, "a", "d", PatchType::Merge, br#"{"status":{"replicas":2}}"#, true, WriteOptions::default()).unwrap();
-        assert_eq!((d["metadata"]["generation"].as_i64(), d["status"]["replicas"].as_i64()), (Some(2), Some(2)));
+        let d = s
+            .patch(
+                deps,
+                "a",
+                "d",
+                PatchType::Merge,
+                br#"{"status":{"replicas":2}}"#,
+                true,
+                WriteOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(
+            (
+                d["metadata"]["generation"].as_i64(),
+                d["status"]["replicas"].as_i64()
+            ),
+            (Some(2), Some(2))
+        );
     }
 
     #[test]
@@ -981,7 +1346,17 @@ mod tests {
         let svc = s.create(svcs, Some("a"), json!({"metadata": {"name": "s"}, "spec": {"type": "NodePort", "ports": [{"name": "http", "port": 80}]}}), WriteOptions::default()).unwrap();
         let np = svc["spec"]["ports"][0]["nodePort"].as_i64().unwrap();
         assert!((30000..=32767).contains(&np));
-        let svc = s.patch(svcs, "a", "s", PatchType::Merge, br#"{"spec":{"ports":[{"name":"http","port":80}],"type":"LoadBalancer"}}"#, false, WriteOptions::default()).unwrap();
+        let svc = s
+            .patch(
+                svcs,
+                "a",
+                "s",
+                PatchType::Merge,
+                br#"{"spec":{"ports":[{"name":"http","port":80}],"type":"LoadBalancer"}}"#,
+                false,
+                WriteOptions::default(),
+            )
+            .unwrap();
         assert_eq!(svc["spec"]["ports"][0]["nodePort"].as_i64(), Some(np));
     }
 }

@@ -5,7 +5,10 @@
 pub fn mix(parts: &[u64]) -> u64 {
     let mut x: u64 = 0x243F_6A88_85A3_08D3;
     for p in parts {
-        x ^= p.wrapping_add(0x9E37_79B9_7F4A_7C15).wrapping_add(x << 6).wrapping_add(x >> 2);
+        x ^= p
+            .wrapping_add(0x9E37_79B9_7F4A_7C15)
+            .wrapping_add(x << 6)
+            .wrapping_add(x >> 2);
         x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         x ^= x >> 31;
@@ -14,7 +17,9 @@ pub fn mix(parts: &[u64]) -> u64 {
 }
 
 pub fn hash_str(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn unit(h: u64) -> f64 {
@@ -57,7 +62,14 @@ const AGENTS: [&str; 4] = [
     "curl/8.5.0",
     "okhttp/4.12.0",
 ];
-const PATHS: [&str; 6] = ["/", "/api/v1/items", "/api/v1/orders", "/static/app.js", "/login", "/api/v1/items?page=2"];
+const PATHS: [&str; 6] = [
+    "/",
+    "/api/v1/items",
+    "/api/v1/orders",
+    "/static/app.js",
+    "/login",
+    "/api/v1/items?page=2",
+];
 
 /// The traffic of one pod of one gateway.
 #[derive(Debug, Clone)]
@@ -130,7 +142,11 @@ impl PodTraffic {
                     _ => 0.002 + 0.3 * lat.powi(6) + 0.02 * lat,
                 };
                 let path = PATHS[(h(5) % PATHS.len() as u64) as usize];
-                let uri = if r.path == "/" { path.to_string() } else { format!("{}{}", r.path.trim_end_matches('/'), path) };
+                let uri = if r.path == "/" {
+                    path.to_string()
+                } else {
+                    format!("{}{}", r.path.trim_end_matches('/'), path)
+                };
                 Request {
                     second,
                     route,
@@ -138,10 +154,19 @@ impl PodTraffic {
                     method,
                     uri,
                     status,
-                    body_bytes: if status == 204 || status == 304 { 0 } else { 150 + h(8) % 8000 },
+                    body_bytes: if status == 204 || status == 304 {
+                        0
+                    } else {
+                        150 + h(8) % 8000
+                    },
                     request_length: 180 + h(9) % 900,
                     request_time: (request_time * 1000.0).round() / 1000.0,
-                    upstream_addr: format!("10.233.{}.{}:{}", 64 + h(10) % 8, 2 + h(11) % 200, r.port),
+                    upstream_addr: format!(
+                        "10.233.{}.{}:{}",
+                        64 + h(10) % 8,
+                        2 + h(11) % 200,
+                        r.port
+                    ),
                     user_agent: AGENTS[(h(12) % AGENTS.len() as u64) as usize],
                     req_id: format!("{:016x}{:016x}", h(13), h(14)),
                 }
@@ -152,15 +177,41 @@ impl PodTraffic {
     /// The access line ingress-nginx writes for a request (default `log-format-upstream`).
     pub fn access_line(&self, req: &Request) -> String {
         let r = &self.routes[req.route];
-        let time = jiff::Timestamp::from_second(req.second).unwrap_or_default().strftime("%d/%b/%Y:%H:%M:%S +0000");
+        let time = jiff::Timestamp::from_second(req.second)
+            .unwrap_or_default()
+            .strftime("%d/%b/%Y:%H:%M:%S +0000");
         let upstream = format!("{}-{}-{}", r.namespace, r.service, r.port);
         let (addr, len, utime, ustatus) = match req.status {
-            502 | 503 => (format!("{0}, {0}, {0}", req.upstream_addr), "0, 0, 0".to_string(), "0.001, 0.001, 0.000".to_string(), format!("{0}, {0}, {0}", req.status)),
-            _ => (req.upstream_addr.clone(), req.body_bytes.to_string(), format!("{:.3}", req.request_time), req.status.to_string()),
+            502 | 503 => (
+                format!("{0}, {0}, {0}", req.upstream_addr),
+                "0, 0, 0".to_string(),
+                "0.001, 0.001, 0.000".to_string(),
+                format!("{0}, {0}, {0}", req.status),
+            ),
+            _ => (
+                req.upstream_addr.clone(),
+                req.body_bytes.to_string(),
+                format!("{:.3}", req.request_time),
+                req.status.to_string(),
+            ),
         };
         format!(
             "{} - - [{}] \"{} {} HTTP/1.1\" {} {} \"-\" \"{}\" {} {:.3} [{}] [] {} {} {} {} {}",
-            req.client, time, req.method, req.uri, req.status, req.body_bytes, req.user_agent, req.request_length, req.request_time, upstream, addr, len, utime, ustatus, req.req_id
+            req.client,
+            time,
+            req.method,
+            req.uri,
+            req.status,
+            req.body_bytes,
+            req.user_agent,
+            req.request_length,
+            req.request_time,
+            upstream,
+            addr,
+            len,
+            utime,
+            ustatus,
+            req.req_id
         )
     }
 
@@ -172,7 +223,9 @@ impl PodTraffic {
             502 => "connect() failed (111: Connection refused) while connecting to upstream",
             _ => return None,
         };
-        let time = jiff::Timestamp::from_second(req.second).unwrap_or_default().strftime("%Y/%m/%d %H:%M:%S");
+        let time = jiff::Timestamp::from_second(req.second)
+            .unwrap_or_default()
+            .strftime("%Y/%m/%d %H:%M:%S");
         let pid = 30 + (mix(&[hash_str(&self.pod)]) % 4);
         Some(format!(
             "{time} [error] {pid}#{pid}: *{} {what}, client: {}, server: {}, request: \"{} {} HTTP/1.1\", upstream: \"http://{}{}\", host: \"{}\"",
@@ -190,7 +243,15 @@ mod tests {
         PodTraffic {
             seed: 1,
             pod: "p".into(),
-            routes: vec![Route { namespace: "demo".into(), ingress: "shop".into(), host: "shop.example.com".into(), path: "/".into(), service: "shop-web".into(), port: 80, weight: 1.0 }],
+            routes: vec![Route {
+                namespace: "demo".into(),
+                ingress: "shop".into(),
+                host: "shop.example.com".into(),
+                path: "/".into(),
+                service: "shop-web".into(),
+                port: 80,
+                weight: 1.0,
+            }],
             peak_rps: 5.0,
         }
     }
@@ -205,7 +266,8 @@ mod tests {
         assert!(total > 600, "{total}");
         for r in m.requests(1_700_000_050) {
             let line = m.access_line(&r);
-            let parsed = gateway_model::access_log::parse_access(&line).unwrap_or_else(|| panic!("unparsed: {line}"));
+            let parsed = gateway_model::access_log::parse_access(&line)
+                .unwrap_or_else(|| panic!("unparsed: {line}"));
             assert_eq!(parsed.status, r.status);
         }
     }

@@ -19,7 +19,9 @@ impl User {
             "viewer" => Ok(User::Viewer),
             _ => match s.strip_prefix("project-admin:") {
                 Some(ns) if !ns.is_empty() => Ok(User::ProjectAdmin(ns.to_string())),
-                _ => Err(format!("unknown user {s:?}: expected admin, viewer or project-admin:<namespace>")),
+                _ => Err(format!(
+                    "unknown user {s:?}: expected admin, viewer or project-admin:<namespace>"
+                )),
             },
         }
     }
@@ -38,7 +40,14 @@ impl User {
 
     /// Whether this user may do `verb` on `resource` (plural, group) in `namespace` (`None` = cluster scope),
     /// optionally on the object `name`.
-    pub fn allows(&self, verb: &str, group: &str, resource: &str, namespace: Option<&str>, name: Option<&str>) -> bool {
+    pub fn allows(
+        &self,
+        verb: &str,
+        group: &str,
+        resource: &str,
+        namespace: Option<&str>,
+        name: Option<&str>,
+    ) -> bool {
         let read = matches!(verb, "get" | "list" | "watch");
         match self {
             User::Admin => true,
@@ -49,7 +58,8 @@ impl User {
                 }
                 if group == "gateway.kubesphere.io" && resource == "gateways" {
                     let own = GatewayScope::for_project(project).gateway_name();
-                    let in_place = namespace == Some(CONTROLS_NAMESPACE) || namespace == Some(project.as_str());
+                    let in_place = namespace == Some(CONTROLS_NAMESPACE)
+                        || namespace == Some(project.as_str());
                     // create carries no name in the URL: allowed in the working namespace, and the
                     // name is checked against the body by the request handler
                     return in_place && name.is_none_or(|n| n == own);
@@ -68,8 +78,20 @@ mod tests {
     fn rules() {
         let pa = User::parse("project-admin:demo").unwrap();
         assert!(pa.allows("list", "", "pods", None, None));
-        assert!(pa.allows("patch", "gateway.kubesphere.io", "gateways", Some("kubesphere-controls-system"), Some("kubesphere-router-demo")));
-        assert!(!pa.allows("patch", "gateway.kubesphere.io", "gateways", Some("kubesphere-controls-system"), Some("kubesphere-router-kubesphere-system")));
+        assert!(pa.allows(
+            "patch",
+            "gateway.kubesphere.io",
+            "gateways",
+            Some("kubesphere-controls-system"),
+            Some("kubesphere-router-demo")
+        ));
+        assert!(!pa.allows(
+            "patch",
+            "gateway.kubesphere.io",
+            "gateways",
+            Some("kubesphere-controls-system"),
+            Some("kubesphere-router-kubesphere-system")
+        ));
         assert!(!pa.allows("delete", "", "configmaps", Some("other"), Some("x")));
         assert!(pa.allows("delete", "", "configmaps", Some("demo"), Some("x")));
         assert!(!User::Viewer.allows("create", "", "configmaps", Some("demo"), None));

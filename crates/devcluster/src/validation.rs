@@ -10,7 +10,8 @@ use crate::status::Cause;
 pub fn is_dns_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -31,7 +32,9 @@ fn is_qualified_name(k: &str) -> bool {
     }
     !name.is_empty()
         && name.len() <= 63
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
         && name.as_bytes()[0].is_ascii_alphanumeric()
         && name.as_bytes()[name.len() - 1].is_ascii_alphanumeric()
 }
@@ -44,9 +47,17 @@ const QUALIFIED_NAME_MSG: &str = "name part must consist of alphanumeric charact
 
 /// Validates an object about to be stored; `crd` is the CRD object for custom resources.
 /// Unknown fields of custom resources are pruned (or rejected when `strict`).
-pub fn validate(res: &ResourceType, obj: &mut Value, crd: Option<&Value>, strict: bool) -> Vec<Cause> {
+pub fn validate(
+    res: &ResourceType,
+    obj: &mut Value,
+    crd: Option<&Value>,
+    strict: bool,
+) -> Vec<Cause> {
     let mut causes = Vec::new();
-    let name = obj["metadata"]["name"].as_str().unwrap_or_default().to_string();
+    let name = obj["metadata"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     if name.is_empty() {
         causes.push(Cause::required("metadata.name"));
     } else {
@@ -74,10 +85,18 @@ pub fn validate(res: &ResourceType, obj: &mut Value, crd: Option<&Value>, strict
         for (k, v) in annotations {
             total += k.len() + v.as_str().map_or(0, str::len);
             if !is_qualified_name(k) {
-                causes.push(Cause::invalid("metadata.annotations", k, QUALIFIED_NAME_MSG));
+                causes.push(Cause::invalid(
+                    "metadata.annotations",
+                    k,
+                    QUALIFIED_NAME_MSG,
+                ));
             }
             if !v.is_string() {
-                causes.push(Cause::type_mismatch(&format!("metadata.annotations.{k}"), v, "string"));
+                causes.push(Cause::type_mismatch(
+                    &format!("metadata.annotations.{k}"),
+                    v,
+                    "string",
+                ));
             }
         }
         if total > 256 * 1024 {
@@ -94,7 +113,11 @@ pub fn validate(res: &ResourceType, obj: &mut Value, crd: Option<&Value>, strict
             if let Some(r) = obj["spec"].get("replicas") {
                 match r.as_i64() {
                     Some(n) if (0..=i32::MAX as i64).contains(&n) => {}
-                    Some(n) => causes.push(Cause::invalid("spec.replicas", &n.to_string(), "must be greater than or equal to 0")),
+                    Some(n) => causes.push(Cause::invalid(
+                        "spec.replicas",
+                        &n.to_string(),
+                        "must be greater than or equal to 0",
+                    )),
                     None => causes.push(Cause::type_mismatch("spec.replicas", r, "integer")),
                 }
             }
@@ -111,7 +134,11 @@ pub fn validate(res: &ResourceType, obj: &mut Value, crd: Option<&Value>, strict
         _ => {}
     }
     if let Some(schema) = crd.and_then(|c| schema::crd_schema(c, res.version)) {
-        let unknown = if strict { UnknownFields::Reject } else { UnknownFields::Prune };
+        let unknown = if strict {
+            UnknownFields::Reject
+        } else {
+            UnknownFields::Prune
+        };
         let props = &schema["properties"];
         for field in ["spec", "status"] {
             if let (Some(s), Some(v)) = (props.get(field), obj.get_mut(field)) {
@@ -121,7 +148,10 @@ pub fn validate(res: &ResourceType, obj: &mut Value, crd: Option<&Value>, strict
         if let Some(o) = obj.as_object_mut() {
             let extra: Vec<String> = o
                 .keys()
-                .filter(|k| !matches!(k.as_str(), "apiVersion" | "kind" | "metadata") && props.get(k.as_str()).is_none())
+                .filter(|k| {
+                    !matches!(k.as_str(), "apiVersion" | "kind" | "metadata")
+                        && props.get(k.as_str()).is_none()
+                })
                 .cloned()
                 .collect();
             for k in extra {
@@ -138,7 +168,10 @@ pub fn validate(res: &ResourceType, obj: &mut Value, crd: Option<&Value>, strict
 
 fn validate_service(obj: &Value, causes: &mut Vec<Cause>) {
     let ty = obj["spec"]["type"].as_str().unwrap_or("ClusterIP");
-    if !matches!(ty, "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName") {
+    if !matches!(
+        ty,
+        "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName"
+    ) {
         causes.push(Cause {
             field: "spec.type".into(),
             reason: "FieldValueNotSupported",
@@ -149,7 +182,11 @@ fn validate_service(obj: &Value, causes: &mut Vec<Cause>) {
         for (i, p) in ports.iter().enumerate() {
             match p["port"].as_i64() {
                 Some(n) if (1..=65535).contains(&n) => {}
-                _ => causes.push(Cause::invalid(&format!("spec.ports[{i}].port"), &p["port"].to_string(), "must be between 1 and 65535, inclusive")),
+                _ => causes.push(Cause::invalid(
+                    &format!("spec.ports[{i}].port"),
+                    &p["port"].to_string(),
+                    "must be between 1 and 65535, inclusive",
+                )),
             }
             if let Some(np) = p.get("nodePort").and_then(Value::as_i64) {
                 if np != 0 && !(30000..=32767).contains(&np) {
@@ -170,7 +207,9 @@ mod tests {
         assert!(!is_dns_label("Demo"));
         assert!(!is_dns_label("-a"));
         assert!(is_dns_subdomain("a.b-c"));
-        assert!(is_qualified_name("service.beta.kubernetes.io/aws-load-balancer-type"));
+        assert!(is_qualified_name(
+            "service.beta.kubernetes.io/aws-load-balancer-type"
+        ));
         assert!(!is_qualified_name("bad key"));
         assert!(!is_qualified_name("x/"));
     }

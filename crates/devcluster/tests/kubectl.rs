@@ -13,8 +13,16 @@ struct Cluster {
 }
 
 fn start(scenario: &str) -> Cluster {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let opts = Options { scenario: scenario.into(), pace: 0.05, ..Options::default() };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let opts = Options {
+        scenario: scenario.into(),
+        pace: 0.05,
+        ..Options::default()
+    };
     let url = rt.block_on(async {
         let cluster = devcluster::build(&opts).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -32,15 +40,25 @@ fn kubectl_path() -> String {
 impl Cluster {
     fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(kubectl_path());
-        c.arg("-s").arg(&self.url).arg("--request-timeout=10s").args(args);
+        c.arg("-s")
+            .arg(&self.url)
+            .arg("--request-timeout=10s")
+            .args(args);
         c.env("KUBECONFIG", "/dev/null");
         c
     }
 
     /// Runs kubectl; returns (success, stdout + stderr).
     fn run(&self, args: &[&str]) -> (bool, String) {
-        let out = self.cmd(args).output().unwrap_or_else(|e| panic!("cannot run kubectl ({e}); run `cargo xtask setup`"));
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let out = self
+            .cmd(args)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run kubectl ({e}); run `cargo xtask setup`"));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         (out.status.success(), text)
     }
 
@@ -57,7 +75,10 @@ impl Cluster {
             if pred(&text) {
                 return text;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}; last output of kubectl {args:?}:\n{text}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; last output of kubectl {args:?}:\n{text}"
+            );
             std::thread::sleep(Duration::from_millis(200));
         }
     }
@@ -83,19 +104,50 @@ fn write_temp(name: &str, text: &str) -> std::path::PathBuf {
 fn discovery_and_tables() {
     let c = start("nodeport");
     let out = c.ok(&["api-resources"]);
-    assert!(out.lines().any(|l| l.starts_with("gateways") && l.contains("gateway.kubesphere.io/v1alpha1") && l.contains("Gateway")), "{out}");
-    assert!(out.lines().any(|l| l.starts_with("deployments") && l.contains("deploy")), "{out}");
+    assert!(
+        out.lines().any(|l| l.starts_with("gateways")
+            && l.contains("gateway.kubesphere.io/v1alpha1")
+            && l.contains("Gateway")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("deployments") && l.contains("deploy")),
+        "{out}"
+    );
     let out = c.ok(&["get", "nodes", "-o", "wide"]);
-    assert!(out.contains("control-plane,master") && out.contains("192.168.0.2"), "{out}");
+    assert!(
+        out.contains("control-plane,master") && out.contains("192.168.0.2"),
+        "{out}"
+    );
     let out = c.ok(&["get", "gateways.gateway.kubesphere.io", "-A"]);
-    assert!(out.contains("kubesphere-router-kubesphere-system") && out.contains("NodePort"), "{out}");
+    assert!(
+        out.contains("kubesphere-router-kubesphere-system") && out.contains("NodePort"),
+        "{out}"
+    );
     let out = c.ok(&["get", "pods", "-n", CS, "-l", "app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/instance=kubesphere-router-kubesphere-system-ingress"]);
-    assert_eq!(out.lines().filter(|l| l.contains("Running")).count(), 2, "{out}");
-    let json: serde_json::Value = serde_json::from_str(&c.ok(&["get", "svc", "-n", CS, "kubesphere-router-kubesphere-system", "-o", "json"])).unwrap();
+    assert_eq!(
+        out.lines().filter(|l| l.contains("Running")).count(),
+        2,
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&c.ok(&[
+        "get",
+        "svc",
+        "-n",
+        CS,
+        "kubesphere-router-kubesphere-system",
+        "-o",
+        "json",
+    ]))
+    .unwrap();
     let np = json["spec"]["ports"][0]["nodePort"].as_i64().unwrap();
     assert!((30000..=32767).contains(&np));
     let (ok, out) = c.run(&["get", "pods", "-n", CS, "no-such-pod"]);
-    assert!(!ok && out.contains("pods \"no-such-pod\" not found"), "{out}");
+    assert!(
+        !ok && out.contains("pods \"no-such-pod\" not found"),
+        "{out}"
+    );
     let (ok, out) = c.run(&["get", "pods", "--field-selector", "spec.bogus=1"]);
     assert!(!ok && out.contains("field label not supported"), "{out}");
 }
@@ -104,35 +156,152 @@ fn discovery_and_tables() {
 fn create_apply_patch_scale_delete_a_gateway() {
     let c = start("empty");
     // (imperative `kubectl create namespace` sends protobuf, which devcluster refuses with 415)
-    let ns = write_temp("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo2\n");
+    let ns = write_temp(
+        "ns.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo2\n",
+    );
     c.ok(&["create", "-f", ns.to_str().unwrap()]);
     let file = write_temp("gw.yaml", &gateway_yaml("demo2"));
     let f = file.to_str().unwrap();
-    assert!(c.ok(&["create", "-f", f]).contains("kubesphere-router-demo2 created"));
+    assert!(c
+        .ok(&["create", "-f", f])
+        .contains("kubesphere-router-demo2 created"));
     let (ok, out) = c.run(&["create", "-f", f]);
-    assert!(!ok && out.contains("AlreadyExists") || out.contains("already exists"), "{out}");
+    assert!(
+        !ok && out.contains("AlreadyExists") || out.contains("already exists"),
+        "{out}"
+    );
     // the operator renders the workloads
-    c.eventually(&["get", "pods", "-n", CS], "a running controller pod", |o| o.contains("kubesphere-router-demo2-") && o.contains("Running"));
-    let cm = c.ok(&["get", "configmap", "-n", CS, "kubesphere-router-demo2", "-o", "jsonpath={.data.use-gzip}"]);
+    c.eventually(
+        &["get", "pods", "-n", CS],
+        "a running controller pod",
+        |o| o.contains("kubesphere-router-demo2-") && o.contains("Running"),
+    );
+    let cm = c.ok(&[
+        "get",
+        "configmap",
+        "-n",
+        CS,
+        "kubesphere-router-demo2",
+        "-o",
+        "jsonpath={.data.use-gzip}",
+    ]);
     assert_eq!(cm.trim(), "true");
     assert!(c.ok(&["apply", "-f", f]).contains("configured"));
-    assert!(c.ok(&["patch", "gateway", "-n", CS, "kubesphere-router-demo2", "--type=merge", "-p", r#"{"spec":{"deployment":{"replicas":3}}}"#]).contains("patched"));
-    c.eventually(&["get", "deploy", "-n", CS, "kubesphere-router-demo2"], "3/3 ready", |o| o.contains("3/3"));
-    c.ok(&["patch", "gateway", "-n", CS, "kubesphere-router-demo2", "--type=json", "-p", r#"[{"op":"replace","path":"/spec/service/type","value":"LoadBalancer"}]"#]);
-    c.eventually(&["get", "svc", "-n", CS, "kubesphere-router-demo2"], "a load balancer IP", |o| o.contains("LoadBalancer") && o.contains("139.198."));
+    assert!(c
+        .ok(&[
+            "patch",
+            "gateway",
+            "-n",
+            CS,
+            "kubesphere-router-demo2",
+            "--type=merge",
+            "-p",
+            r#"{"spec":{"deployment":{"replicas":3}}}"#
+        ])
+        .contains("patched"));
+    c.eventually(
+        &["get", "deploy", "-n", CS, "kubesphere-router-demo2"],
+        "3/3 ready",
+        |o| o.contains("3/3"),
+    );
+    c.ok(&[
+        "patch",
+        "gateway",
+        "-n",
+        CS,
+        "kubesphere-router-demo2",
+        "--type=json",
+        "-p",
+        r#"[{"op":"replace","path":"/spec/service/type","value":"LoadBalancer"}]"#,
+    ]);
+    c.eventually(
+        &["get", "svc", "-n", CS, "kubesphere-router-demo2"],
+        "a load balancer IP",
+        |o| o.contains("LoadBalancer") && o.contains("139.198."),
+    );
     // schema validation with the CRD's types
-    let (ok, out) = c.run(&["patch", "gateway", "-n", CS, "kubesphere-router-demo2", "--type=merge", "-p", r#"{"spec":{"deployment":{"replicas":"two"}}}"#]);
-    assert!(!ok && out.contains("spec.deployment.replicas") && out.contains("must be of type integer"), "{out}");
+    let (ok, out) = c.run(&[
+        "patch",
+        "gateway",
+        "-n",
+        CS,
+        "kubesphere-router-demo2",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"deployment":{"replicas":"two"}}}"#,
+    ]);
+    assert!(
+        !ok && out.contains("spec.deployment.replicas") && out.contains("must be of type integer"),
+        "{out}"
+    );
     // kubectl scale on the Deployment works, and Helm (the operator) reverts the drift
-    assert!(c.ok(&["scale", "deploy", "-n", CS, "kubesphere-router-demo2", "--replicas=1"]).contains("scaled"));
-    c.eventually(&["get", "deploy", "-n", CS, "kubesphere-router-demo2", "-o", "jsonpath={.spec.replicas}"], "replicas reverted to 3", |o| o.trim() == "3");
+    assert!(c
+        .ok(&[
+            "scale",
+            "deploy",
+            "-n",
+            CS,
+            "kubesphere-router-demo2",
+            "--replicas=1"
+        ])
+        .contains("scaled"));
+    c.eventually(
+        &[
+            "get",
+            "deploy",
+            "-n",
+            CS,
+            "kubesphere-router-demo2",
+            "-o",
+            "jsonpath={.spec.replicas}",
+        ],
+        "replicas reverted to 3",
+        |o| o.trim() == "3",
+    );
     // an unusable config value makes the release fail, with the reason in status
-    c.ok(&["patch", "gateway", "-n", CS, "kubesphere-router-demo2", "--type=merge", "-p", r#"{"spec":{"controller":{"config":{"proxy-read-timeout":"soon"}}}}"#]);
-    c.eventually(&["get", "gateway", "-n", CS, "kubesphere-router-demo2", "-o", "jsonpath={.status.conditions[?(@.type==\"ReleaseFailed\")].message}"], "ReleaseFailed", |o| o.contains("proxy-read-timeout"));
+    c.ok(&[
+        "patch",
+        "gateway",
+        "-n",
+        CS,
+        "kubesphere-router-demo2",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"controller":{"config":{"proxy-read-timeout":"soon"}}}}"#,
+    ]);
+    c.eventually(
+        &[
+            "get",
+            "gateway",
+            "-n",
+            CS,
+            "kubesphere-router-demo2",
+            "-o",
+            "jsonpath={.status.conditions[?(@.type==\"ReleaseFailed\")].message}",
+        ],
+        "ReleaseFailed",
+        |o| o.contains("proxy-read-timeout"),
+    );
     // deletion waits for the operator's finalizer, then cascades
-    assert!(c.ok(&["delete", "gateway", "-n", CS, "kubesphere-router-demo2", "--wait=false"]).contains("deleted"));
-    c.eventually(&["get", "gateways", "-A"], "gateway gone", |o| !o.contains("kubesphere-router-demo2"));
-    c.eventually(&["get", "pods,svc,deploy,rs", "-n", CS], "workloads gone", |o| !o.contains("kubesphere-router-demo2"));
+    assert!(c
+        .ok(&[
+            "delete",
+            "gateway",
+            "-n",
+            CS,
+            "kubesphere-router-demo2",
+            "--wait=false"
+        ])
+        .contains("deleted"));
+    c.eventually(&["get", "gateways", "-A"], "gateway gone", |o| {
+        !o.contains("kubesphere-router-demo2")
+    });
+    c.eventually(
+        &["get", "pods,svc,deploy,rs", "-n", CS],
+        "workloads gone",
+        |o| !o.contains("kubesphere-router-demo2"),
+    );
 }
 
 #[test]
@@ -145,7 +314,12 @@ fn logs_and_follow() {
     for line in out.lines() {
         let (ts, rest) = line.split_once(' ').unwrap();
         assert!(ts.ends_with('Z') && ts.contains('T'), "{line}");
-        let known = gateway_model::access_log::parse_access(rest).is_some() || rest.contains("[error]") || rest.starts_with('I') || rest.starts_with("  ") || rest.starts_with("---") || rest.starts_with("NGINX");
+        let known = gateway_model::access_log::parse_access(rest).is_some()
+            || rest.contains("[error]")
+            || rest.starts_with('I')
+            || rest.starts_with("  ")
+            || rest.starts_with("---")
+            || rest.starts_with("NGINX");
         assert!(known, "{line}");
     }
     let out = c.ok(&["logs", "-n", CS, &pod, "-c", "controller"]);
@@ -153,42 +327,82 @@ fn logs_and_follow() {
     let (ok, out) = c.run(&["logs", "-n", CS, &pod, "-c", "nope"]);
     assert!(!ok && out.contains("container nope is not valid"), "{out}");
     // follow streams new lines as traffic happens
-    let mut child: Child = c.cmd(&["logs", "-f", "--tail=0", "-n", CS, &pod]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child: Child = c
+        .cmd(&["logs", "-f", "--tail=0", "-n", CS, &pod])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     let started = Instant::now();
     reader.read_line(&mut line).unwrap();
     child.kill().ok();
-    assert!(gateway_model::access_log::parse_access(line.trim_end()).is_some() || line.contains("[error]"), "{line:?}");
+    assert!(
+        gateway_model::access_log::parse_access(line.trim_end()).is_some()
+            || line.contains("[error]"),
+        "{line:?}"
+    );
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
 #[test]
 fn get_watch_sees_changes() {
     let c = start("nodeport");
-    let mut child = c.cmd(&["get", "gateways", "-n", CS, "-w"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = c
+        .cmd(&["get", "gateways", "-n", CS, "-w"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut header = String::new();
     reader.read_line(&mut header).unwrap();
     assert!(header.starts_with("NAME"), "{header:?}");
     let mut first = String::new();
     reader.read_line(&mut first).unwrap();
-    assert!(first.contains("kubesphere-router-kubesphere-system") && first.contains(" 2 "), "{first:?}");
-    c.ok(&["patch", "gateway", "-n", CS, "kubesphere-router-kubesphere-system", "--type=merge", "-p", r#"{"spec":{"deployment":{"replicas":4}}}"#]);
+    assert!(
+        first.contains("kubesphere-router-kubesphere-system") && first.contains(" 2 "),
+        "{first:?}"
+    );
+    c.ok(&[
+        "patch",
+        "gateway",
+        "-n",
+        CS,
+        "kubesphere-router-kubesphere-system",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"deployment":{"replicas":4}}}"#,
+    ]);
     let mut next = String::new();
     reader.read_line(&mut next).unwrap();
     child.kill().ok();
-    assert!(next.contains("kubesphere-router-kubesphere-system") && next.contains(" 4 "), "{next:?}");
+    assert!(
+        next.contains("kubesphere-router-kubesphere-system") && next.contains(" 4 "),
+        "{next:?}"
+    );
 }
 
 #[test]
 fn kubectl_proxy_serves_static_files_and_the_api() {
     let c = start("empty");
-    let www = write_temp("index.html", "<!doctype html><title>gateway-console</title>");
+    let www = write_temp(
+        "index.html",
+        "<!doctype html><title>gateway-console</title>",
+    );
     let dir = www.parent().unwrap().to_str().unwrap().to_string();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut proxy = c
-        .cmd(&["proxy", &format!("--port={port}"), &format!("--www={dir}"), "--www-prefix=/", "--api-prefix=/k8s/"])
+        .cmd(&[
+            "proxy",
+            &format!("--port={port}"),
+            &format!("--www={dir}"),
+            "--www-prefix=/",
+            "--api-prefix=/k8s/",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -209,8 +423,12 @@ fn kubectl_proxy_serves_static_files_and_the_api() {
         assert!(Instant::now() < deadline, "kubectl proxy did not start");
         std::thread::sleep(Duration::from_millis(100));
     };
-    let api = get("/k8s/api/v1/namespaces/kubesphere-system/configmaps/kubesphere-config").unwrap_or_default();
+    let api = get("/k8s/api/v1/namespaces/kubesphere-system/configmaps/kubesphere-config")
+        .unwrap_or_default();
     proxy.kill().ok();
     assert!(index.contains("<title>gateway-console</title>"), "{index}");
-    assert!(api.contains("gateway:") && api.contains("kubesphere-controls-system"), "{api}");
+    assert!(
+        api.contains("gateway:") && api.contains("kubesphere-controls-system"),
+        "{api}"
+    );
 }

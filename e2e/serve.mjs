@@ -1,0 +1,62 @@
+// Static server for dist/ with SPA fallback, reverse-proxying /k8s/ to a Kubernetes API
+// (devcluster) without buffering, so watch streams flow. Used by the e2e tests, bench and
+// screenshots; `node serve.mjs <dist> <port> <api-url>` runs it standalone.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json',
+  '.png': 'image/png', '.svg': 'image/svg+xml', '.ico': 'image/x-icon',
+};
+
+/** Starts the server; `api` is the upstream base URL (e.g. http://127.0.0.1:18001). */
+export function startAppServer({ dist, api, port = 0, apiPrefix = '/k8s/' }) {
+  const upstream = new URL(api);
+  const server = http.createServer((req, res) => {
+    if (req.url.startsWith(apiPrefix)) {
+      const target = '/' + req.url.slice(apiPrefix.length);
+      const proxied = http.request({
+        host: upstream.hostname, port: upstream.port, method: req.method, path: target,
+        headers: { ...req.headers, host: upstream.host },
+      }, (up) => {
+        res.writeHead(up.statusCode, up.headers);
+        res.flushHeaders();
+        up.pipe(res);
+      });
+      proxied.on('error', (err) => {
+        if (!res.headersSent) {
+          res.writeHead(502, { 'content-type': 'text/plain' });
+        }
+        res.end(`Error trying to reach the API server: ${err.code || err.message}`);
+      });
+      res.on('close', () => proxied.destroy());
+      req.pipe(proxied);
+      return;
+    }
+    const urlPath = decodeURIComponent(req.url.split('?')[0]);
+    let file = path.join(dist, path.normalize(urlPath).replace(/^(\.\.[/\\])+/, ''));
+    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      file = path.join(dist, 'index.html');
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-cache' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => {
+    server.listen(port, '127.0.0.1', () => {
+      const { port: p } = server.address();
+      resolve({
+        url: `http://127.0.0.1:${p}`,
+        port: p,
+        close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
+      });
+    });
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [dist = 'dist', port = '8080', api = 'http://127.0.0.1:8001'] = process.argv.slice(2);
+  const s = await startAppServer({ dist: path.resolve(dist), api, port: Number(port) });
+  console.log(`serving ${dist} on ${s.url}, /k8s/ → ${api}`);
+}

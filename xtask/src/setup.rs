@@ -1,0 +1,167 @@
+//! `cargo xtask setup`: the toolchain, installed by the project itself. Idempotent; when
+//! everything is present it only checks versions (a second or two).
+
+use std::path::Path;
+
+use crate::util::{output, root, run_in};
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+
+/// Debian packages: (file that proves it is installed, package).
+const APT: &[(&str, &str)] = &[
+    ("/usr/bin/wasm-opt", "binaryen"),
+    ("/usr/bin/chromium", "chromium"),
+    ("/usr/bin/chromedriver", "chromium-driver"),
+];
+
+/// The `wasm-bindgen` version in Cargo.lock.
+pub fn locked_wasm_bindgen() -> Result<String, String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(l) = lines.next() {
+        if l == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|v| v.strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    Err("wasm-bindgen is not in Cargo.lock".into())
+}
+
+fn is_root() -> bool {
+    output("id", &["-u"]).as_deref() == Some("0")
+}
+
+fn apt_install(packages: &[&str]) -> Result<(), String> {
+    if !is_root() {
+        return Err(format!(
+            "missing Debian packages; run as root:\n    apt-get install -y {}",
+            packages.join(" ")
+        ));
+    }
+    println!("setup: apt-get install {}", packages.join(" "));
+    let env = [("DEBIAN_FRONTEND", "noninteractive")];
+    let mut args = vec!["install", "-y", "--no-install-recommends"];
+    args.extend_from_slice(packages);
+    if run_in(Path::new("/"), "apt-get", &args, &env).is_ok() {
+        return Ok(());
+    }
+    run_in(Path::new("/"), "apt-get", &["update"], &env)?;
+    run_in(Path::new("/"), "apt-get", &args, &env)
+}
+
+fn major(version_line: &str) -> Option<String> {
+    version_line
+        .split_whitespace()
+        .find(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .and_then(|v| v.split('.').next())
+        .map(str::to_string)
+}
+
+pub fn setup() -> Result<(), String> {
+    // Rust target
+    let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if !targets.lines().any(|t| t == "wasm32-unknown-unknown") {
+        run_in(
+            &root(),
+            "rustup",
+            &["target", "add", "wasm32-unknown-unknown"],
+            &[],
+        )?;
+    }
+    // trunk
+    match output("trunk", &["--version"]) {
+        Some(v) if v.ends_with(TRUNK_VERSION) => {}
+        found => {
+            if let Some(v) = found {
+                println!("setup: found {v}, the project needs trunk {TRUNK_VERSION}");
+            }
+            run_in(
+                &root(),
+                "cargo",
+                &[
+                    "install",
+                    "trunk",
+                    "--version",
+                    TRUNK_VERSION,
+                    "--locked",
+                    "--force",
+                ],
+                &[],
+            )?;
+        }
+    }
+    // wasm-bindgen-cli, exactly the library's version (it also provides the test runner)
+    let wanted = locked_wasm_bindgen()?;
+    match output("wasm-bindgen", &["--version"]) {
+        Some(v) if v.ends_with(&wanted) => {}
+        found => {
+            if let Some(v) = found {
+                println!("setup: found {v}, Cargo.lock has wasm-bindgen {wanted}");
+            }
+            run_in(
+                &root(),
+                "cargo",
+                &[
+                    "install",
+                    "wasm-bindgen-cli",
+                    "--version",
+                    &wanted,
+                    "--force",
+                ],
+                &[],
+            )?;
+        }
+    }
+    // Debian packages
+    let mut missing: Vec<&str> = APT
+        .iter()
+        .filter(|(file, _)| !Path::new(file).exists())
+        .map(|(_, pkg)| *pkg)
+        .collect();
+    if output("kubectl", &["version", "--client"]).is_none() {
+        missing.push("kubernetes-client");
+    }
+    if output("node", &["--version"]).is_none() {
+        missing.extend(["nodejs", "npm"]);
+    }
+    if !missing.is_empty() {
+        apt_install(&missing)?;
+    }
+    let chromium = output("/usr/bin/chromium", &["--version"]).unwrap_or_default();
+    let driver = output("/usr/bin/chromedriver", &["--version"]).unwrap_or_default();
+    if major(&chromium) != major(&driver) {
+        return Err(format!(
+            "Chromium and ChromeDriver versions differ ({chromium:?} vs {driver:?}); fix:\n    apt-get install -y --only-upgrade chromium chromium-driver"
+        ));
+    }
+    // Playwright (the library only: tests drive the system Chromium)
+    let e2e = root().join("e2e");
+    let installed = e2e.join("node_modules/@playwright/test/package.json");
+    let lock = e2e.join("package-lock.json");
+    let stale = match (
+        std::fs::metadata(&installed).and_then(|m| m.modified()),
+        std::fs::metadata(&lock).and_then(|m| m.modified()),
+    ) {
+        (Ok(i), Ok(l)) => l > i,
+        _ => true,
+    };
+    if stale {
+        let env = [("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")];
+        let cmd: &[&str] = if lock.exists() {
+            &["ci", "--no-audit", "--no-fund"]
+        } else {
+            &["install", "--no-audit", "--no-fund"]
+        };
+        run_in(&e2e, "npm", cmd, &env)?;
+    }
+    // crates, so that trunk's offline build finds them
+    run_in(&root(), "cargo", &["fetch", "--quiet"], &[])?;
+    println!(
+        "setup: ok (wasm32 target, trunk {TRUNK_VERSION}, wasm-bindgen {wanted}, {}, {}, kubectl, Playwright)",
+        chromium.trim(),
+        driver.split(" (").next().unwrap_or_default()
+    );
+    Ok(())
+}
