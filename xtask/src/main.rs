@@ -107,6 +107,9 @@ fn screenshots() -> Result<(), String> {
     util::run_in(&root().join("e2e"), "node", &["screenshots.mjs"], &[])
 }
 
+/// One step of `cargo xtask test`.
+type Task = Box<dyn Fn() -> Result<(), String>>;
+
 fn test() -> Result<(), String> {
     let started = Instant::now();
     let mut steps: Vec<Step> = Vec::new();
@@ -117,7 +120,7 @@ fn test() -> Result<(), String> {
         ("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver.as_str()),
         ("WASM_BINDGEN_TEST_TIMEOUT", "120"),
     ];
-    let plan: Vec<(&str, Box<dyn Fn() -> Result<(), String>>)> = vec![
+    let plan: Vec<(&str, Task)> = vec![
         ("setup", Box::new(setup::setup)),
         (
             "cargo fmt --check",

@@ -291,7 +291,7 @@ async fn route(
     let verb = verb_of(method, &target, watch);
     // authorization (SelfSubjectAccessReview/Review are always allowed)
     let review = matches!(res.kind, "SelfSubjectAccessReview" | "SelfSubjectReview");
-    let auth_name = target.name.as_deref().or_else(|| {
+    let auth_name = target.name.as_deref().or({
         // create: the name comes from the body
         None
     });

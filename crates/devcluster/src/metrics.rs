@@ -145,7 +145,7 @@ pub fn render(w: &Workloads, pod: &Value) -> String {
         advance(c, &traffic, started, now);
         c.clone()
     };
-    let konst = vec![
+    let konst = [
         (
             "controller_class".to_string(),
             "k8s.io/ingress-nginx".to_string(),

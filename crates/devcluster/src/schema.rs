@@ -148,15 +148,11 @@ pub fn validate(
                 }
             }
         }
-        Some("number") => {
-            if !value.is_number() {
-                causes.push(Cause::type_mismatch(path, value, "number"));
-            }
+        Some("number") if !value.is_number() => {
+            causes.push(Cause::type_mismatch(path, value, "number"));
         }
-        Some("boolean") => {
-            if !value.is_boolean() {
-                causes.push(Cause::type_mismatch(path, value, "boolean"));
-            }
+        Some("boolean") if !value.is_boolean() => {
+            causes.push(Cause::type_mismatch(path, value, "boolean"));
         }
         _ => {}
     }

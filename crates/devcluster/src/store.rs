@@ -44,6 +44,9 @@ pub struct Event {
 
 type Key = (String, String);
 
+/// Where watches receive new events.
+pub type EventReceiver = broadcast::Receiver<Arc<Event>>;
+
 struct Inner {
     rv: u64,
     uid: u64,
@@ -187,7 +190,7 @@ impl Store {
         &self,
         res: ResId,
         from: u64,
-    ) -> Result<(Vec<Arc<Event>>, broadcast::Receiver<Arc<Event>>), ApiError> {
+    ) -> Result<(Vec<Arc<Event>>, EventReceiver), ApiError> {
         let inner = self.inner.lock().unwrap();
         let rx = self.events.subscribe();
         if from < inner.compacted {
@@ -749,7 +752,7 @@ impl Store {
                 new["status"]["phase"] = json!("Terminating");
                 let rv = Self::next_rv(&mut inner);
                 new["metadata"]["resourceVersion"] = json!(rv.to_string());
-                Self::store_obj(&mut *inner, res_id, key.clone(), new.clone());
+                Self::store_obj(&mut inner, res_id, key.clone(), new.clone());
                 self.emit(&mut inner, res_id, EventType::Modified, new.clone());
             }
             self.empty_namespace(&mut inner, name);
@@ -765,7 +768,7 @@ impl Store {
             new["metadata"]["deletionGracePeriodSeconds"] = json!(0);
             let rv = Self::next_rv(&mut inner);
             new["metadata"]["resourceVersion"] = json!(rv.to_string());
-            Self::store_obj(&mut *inner, res_id, key, new.clone());
+            Self::store_obj(&mut inner, res_id, key, new.clone());
             self.emit(&mut inner, res_id, EventType::Modified, new.clone());
             return Ok(new);
         }
@@ -925,7 +928,7 @@ impl Store {
                 }
                 let rv = Self::next_rv(&mut inner);
                 obj["metadata"]["resourceVersion"] = json!(rv.to_string());
-                Self::store_obj(&mut *inner, res_id, key, obj.clone());
+                Self::store_obj(&mut inner, res_id, key, obj.clone());
                 self.emit(&mut inner, res_id, EventType::Modified, obj.clone());
                 obj
             }
@@ -1116,10 +1119,8 @@ fn default_object(inner: &mut Inner, res: &ResourceType, obj: &mut Value, old: O
                 obj["status"] = json!({"loadBalancer": {}});
             }
         }
-        "Pod" => {
-            if obj["status"]["phase"].is_null() && old.is_none() {
-                obj["status"] = json!({"phase": "Pending", "qosClass": "Burstable"});
-            }
+        "Pod" if obj["status"]["phase"].is_null() && old.is_none() => {
+            obj["status"] = json!({"phase": "Pending", "qosClass": "Burstable"});
         }
         _ => {}
     }

@@ -92,7 +92,7 @@ impl PodTraffic {
     /// Whether `second` lies in an error burst (a few minutes every couple of hours).
     pub fn in_burst(&self, second: i64) -> bool {
         let window = second.div_euclid(300);
-        mix(&[self.seed, hash_str(&self.pod) >> 8, window as u64, 77]) % 24 == 0
+        mix(&[self.seed, hash_str(&self.pod) >> 8, window as u64, 77]).is_multiple_of(24)
     }
 
     /// The requests of one second, in order.

@@ -645,7 +645,7 @@ impl Workloads {
         let h = mix(&[self.seed, hash_str(name)]);
         let pod_ip = format!("10.233.{}.{}", 64 + h % 64, 2 + (h >> 8) % 250);
         let history = self.loading.load(std::sync::atomic::Ordering::Relaxed);
-        let restarts = if history && h % 7 == 0 {
+        let restarts = if history && h.is_multiple_of(7) {
             1 + (h >> 16) % 3
         } else {
             0

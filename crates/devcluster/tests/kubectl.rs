@@ -337,6 +337,7 @@ fn logs_and_follow() {
     let started = Instant::now();
     reader.read_line(&mut line).unwrap();
     child.kill().ok();
+    child.wait().ok();
     assert!(
         gateway_model::access_log::parse_access(line.trim_end()).is_some()
             || line.contains("[error]"),
@@ -376,6 +377,7 @@ fn get_watch_sees_changes() {
     let mut next = String::new();
     reader.read_line(&mut next).unwrap();
     child.kill().ok();
+    child.wait().ok();
     assert!(
         next.contains("kubesphere-router-kubesphere-system") && next.contains(" 4 "),
         "{next:?}"
@@ -426,6 +428,7 @@ fn kubectl_proxy_serves_static_files_and_the_api() {
     let api = get("/k8s/api/v1/namespaces/kubesphere-system/configmaps/kubesphere-config")
         .unwrap_or_default();
     proxy.kill().ok();
+    proxy.wait().ok();
     assert!(index.contains("<title>gateway-console</title>"), "{index}");
     assert!(
         api.contains("gateway:") && api.contains("kubesphere-controls-system"),
