@@ -108,7 +108,7 @@ fn screenshots() -> Result<(), String> {
 }
 
 /// One step of `cargo xtask test`.
-type Task = Box<dyn Fn() -> Result<(), String>>;
+type Task<'a> = Box<dyn Fn() -> Result<(), String> + 'a>;
 
 fn test() -> Result<(), String> {
     let started = Instant::now();
@@ -120,7 +120,7 @@ fn test() -> Result<(), String> {
         ("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver.as_str()),
         ("WASM_BINDGEN_TEST_TIMEOUT", "120"),
     ];
-    let plan: Vec<(&str, Task)> = vec![
+    let plan: Vec<(&str, Task<'_>)> = vec![
         ("setup", Box::new(setup::setup)),
         (
             "cargo fmt --check",
