@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use crate::util::{cargo, root, run_in};
+use crate::util::{cargo, root};
 
 /// Budget before first paint (gzip bytes) and to first data (ms), held by later issues.
 pub const BYTES_BUDGET: u64 = 350 * 1024;
@@ -61,7 +61,7 @@ fn first_paint_files(dist: &std::path::Path) -> Result<Vec<String>, String> {
 
 pub fn bench() -> Result<(), String> {
     cargo(&["build", "--release", "-p", "devcluster"])?;
-    run_in(&root(), "trunk", &["build", "--release"], &[])?;
+    crate::util::trunk(&["build", "--release"])?;
     let dist = root().join("dist");
     let mut rows = Vec::new();
     let mut total = 0;

@@ -19,6 +19,7 @@ commands:
                         start devcluster on 127.0.0.1:8001 and `trunk serve` on http://127.0.0.1:8080/
   test                  every test: fmt, clippy (native + wasm), native, component (headless Chromium),
                         devcluster's kubectl fidelity suite, and end-to-end (release build + devcluster)
+  dist                  release build of the static files into dist/ (trunk build --release)
   e2e [ARGS…]           only the end-to-end suite (ARGS go to `playwright test`)
   bench                 bytes before first paint and time to first data → BENCHMARKS.md
   screenshots           PNGs of the pages, light/dark × en/zh, in e2e/screenshots/ (+ docs/screenshot.png)";
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::setup(),
         Some("run") => run(&args[1..]),
         Some("test") => test(),
+        Some("dist") => setup::setup().and_then(|_| util::trunk(&["build", "--release"])),
         Some("e2e") => setup::setup().and_then(|_| e2e(&args[1..])),
         Some("bench") => setup::setup().and_then(|_| bench::bench()),
         Some("screenshots") => setup::setup().and_then(|_| screenshots()),
@@ -92,7 +94,7 @@ fn run(args: &[String]) -> Result<(), String> {
 
 fn release_build() -> Result<(), String> {
     cargo(&["build", "--release", "-p", "devcluster"])?;
-    util::run_in(&root(), "trunk", &["build", "--release"], &[])
+    util::trunk(&["build", "--release"])
 }
 
 fn e2e(args: &[String]) -> Result<(), String> {

@@ -6,10 +6,22 @@ use std::path::Path;
 use crate::util::{output, root, run_in};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
+/// wasm-opt from npm's `binaryen` (Debian's 108 miscompiles rustc 1.95's reference-types output:
+/// "WebAssembly.Table.set(): Argument 1 is invalid"). Trunk.toml pins `version_132`.
+pub const BINARYEN_VERSION: &str = "132.0.0";
+
+/// Where the project's own tools live (gitignored).
+pub fn tools_bin() -> std::path::PathBuf {
+    root().join(".tools/binaryen/node_modules/.bin")
+}
+
+/// PATH with the project's tools first (for trunk, which looks up wasm-opt on PATH).
+pub fn tool_path() -> String {
+    format!("{}:{}", tools_bin().display(), std::env::var("PATH").unwrap_or_default())
+}
 
 /// Debian packages: (file that proves it is installed, package).
 const APT: &[(&str, &str)] = &[
-    ("/usr/bin/wasm-opt", "binaryen"),
     ("/usr/bin/chromium", "chromium"),
     ("/usr/bin/chromedriver", "chromium-driver"),
 ];
@@ -156,10 +168,21 @@ pub fn setup() -> Result<(), String> {
         };
         run_in(&e2e, "npm", cmd, &env)?;
     }
+    // wasm-opt for release builds
+    let wasm_opt = tools_bin().join("wasm-opt");
+    let wanted_opt = format!("version {}", BINARYEN_VERSION.split('.').next().unwrap_or_default());
+    if !output(wasm_opt.to_str().unwrap_or_default(), &["--version"]).is_some_and(|v| v.contains(&wanted_opt)) {
+        let dir = root().join(".tools/binaryen");
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        if !dir.join("package.json").exists() {
+            std::fs::write(dir.join("package.json"), "{\"name\":\"gateway-console-tools\",\"private\":true}\n").map_err(|e| e.to_string())?;
+        }
+        run_in(&dir, "npm", &["install", "--no-audit", "--no-fund", "--no-save", &format!("binaryen@{BINARYEN_VERSION}")], &[])?;
+    }
     // crates, so that trunk's offline build finds them
     run_in(&root(), "cargo", &["fetch", "--quiet"], &[])?;
     println!(
-        "setup: ok (wasm32 target, trunk {TRUNK_VERSION}, wasm-bindgen {wanted}, {}, {}, kubectl, Playwright)",
+        "setup: ok (wasm32 target, trunk {TRUNK_VERSION}, wasm-bindgen {wanted}, wasm-opt {BINARYEN_VERSION}, {}, {}, kubectl, Playwright)",
         chromium.trim(),
         driver.split(" (").next().unwrap_or_default()
     );
