@@ -79,7 +79,16 @@ pub fn SideNav() -> impl IntoView {
                         key=|name| name.clone()
                         let(name)
                     >
-                        <option value=name.clone()>{name.clone()}</option>
+                        // `selected` too: the list can arrive after `prop:value` was set
+                        <option
+                            value=name.clone()
+                            prop:selected={
+                                let name = name.clone();
+                                move || target_project.get().as_deref() == Some(name.as_str())
+                            }
+                        >
+                            {name.clone()}
+                        </option>
                     </For>
                 </select>
                 {move || namespaces.initial_error.get().map(|e| {
