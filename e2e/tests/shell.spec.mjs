@@ -14,6 +14,8 @@ test('boots at / and lands on the cluster gateway page', async ({ page }) => {
   await expect(page.getByTestId('gateway-name')).toHaveText('kubesphere-router-kubesphere-system');
   await expect(page.getByTestId('gateway-access-mode')).toContainText('NodePort');
   await expect(page.getByTestId('gateway-replicas')).toContainText('2');
+  // config.json was found next to index.html even though the page is a deep link
+  await expect(page.getByTestId('config-warning')).toHaveCount(0);
 });
 
 test('no cluster gateway: the empty state is shown', async ({ page }) => {
@@ -46,6 +48,7 @@ test('deep links: the project gateways tab and a project page load directly', as
   await expect(page).toHaveURL(/tab=cluster|\/clusters\/gateways$/);
   await page.goto(env.url + '/projects/demo/gateways');
   await expect(page.getByTestId('page-title')).toBeVisible();
+  await expect(page.getByTestId('config-warning')).toHaveCount(0);
   await expect(page.getByTestId('project-picker')).toHaveValue('demo');
   await page.goto(env.url + '/no/such/page');
   await expect(page.getByTestId('not-found')).toBeVisible();

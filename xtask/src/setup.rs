@@ -24,6 +24,8 @@ pub fn tool_path() -> String {
 const APT: &[(&str, &str)] = &[
     ("/usr/bin/chromium", "chromium"),
     ("/usr/bin/chromedriver", "chromium-driver"),
+    // CJK glyphs for the zh screenshots and tests (users' browsers have their own fonts)
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "fonts-wqy-microhei"),
 ];
 
 /// The `wasm-bindgen` version in Cargo.lock.
