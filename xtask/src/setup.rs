@@ -17,7 +17,11 @@ pub fn tools_bin() -> std::path::PathBuf {
 
 /// PATH with the project's tools first (for trunk, which looks up wasm-opt on PATH).
 pub fn tool_path() -> String {
-    format!("{}:{}", tools_bin().display(), std::env::var("PATH").unwrap_or_default())
+    format!(
+        "{}:{}",
+        tools_bin().display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
 }
 
 /// Debian packages: (file that proves it is installed, package).
@@ -25,7 +29,12 @@ const APT: &[(&str, &str)] = &[
     ("/usr/bin/chromium", "chromium"),
     ("/usr/bin/chromedriver", "chromium-driver"),
     // CJK glyphs for the zh screenshots and tests (users' browsers have their own fonts)
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "fonts-wqy-microhei"),
+    (
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+        "fonts-wqy-microhei",
+    ),
+    // a real Prometheus for the metrics tests
+    ("/usr/bin/prometheus", "prometheus"),
 ];
 
 /// The `wasm-bindgen` version in Cargo.lock.
@@ -172,14 +181,34 @@ pub fn setup() -> Result<(), String> {
     }
     // wasm-opt for release builds
     let wasm_opt = tools_bin().join("wasm-opt");
-    let wanted_opt = format!("version {}", BINARYEN_VERSION.split('.').next().unwrap_or_default());
-    if !output(wasm_opt.to_str().unwrap_or_default(), &["--version"]).is_some_and(|v| v.contains(&wanted_opt)) {
+    let wanted_opt = format!(
+        "version {}",
+        BINARYEN_VERSION.split('.').next().unwrap_or_default()
+    );
+    if !output(wasm_opt.to_str().unwrap_or_default(), &["--version"])
+        .is_some_and(|v| v.contains(&wanted_opt))
+    {
         let dir = root().join(".tools/binaryen");
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         if !dir.join("package.json").exists() {
-            std::fs::write(dir.join("package.json"), "{\"name\":\"gateway-console-tools\",\"private\":true}\n").map_err(|e| e.to_string())?;
+            std::fs::write(
+                dir.join("package.json"),
+                "{\"name\":\"gateway-console-tools\",\"private\":true}\n",
+            )
+            .map_err(|e| e.to_string())?;
         }
-        run_in(&dir, "npm", &["install", "--no-audit", "--no-fund", "--no-save", &format!("binaryen@{BINARYEN_VERSION}")], &[])?;
+        run_in(
+            &dir,
+            "npm",
+            &[
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--no-save",
+                &format!("binaryen@{BINARYEN_VERSION}"),
+            ],
+            &[],
+        )?;
     }
     // crates, so that trunk's offline build finds them
     run_in(&root(), "cargo", &["fetch", "--quiet"], &[])?;

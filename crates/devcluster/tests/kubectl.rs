@@ -13,6 +13,10 @@ struct Cluster {
 }
 
 fn start(scenario: &str) -> Cluster {
+    start_as(scenario, "admin")
+}
+
+fn start_as(scenario: &str, user: &str) -> Cluster {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -434,4 +438,79 @@ fn kubectl_proxy_serves_static_files_and_the_api() {
         api.contains("gateway:") && api.contains("kubesphere-controls-system"),
         "{api}"
     );
+}
+
+#[test]
+fn users_and_access_reviews() {
+    let viewer = start_as("projects", "viewer");
+    assert_eq!(
+        viewer
+            .ok(&[
+                "auth",
+                "can-i",
+                "list",
+                "gateways.gateway.kubesphere.io",
+                "-A"
+            ])
+            .trim(),
+        "yes"
+    );
+    let (ok, out) = viewer.run(&[
+        "auth",
+        "can-i",
+        "patch",
+        "gateways.gateway.kubesphere.io",
+        "-n",
+        CS,
+    ]);
+    assert!(!ok && out.trim() == "no", "{out}");
+    let (ok, out) = viewer.run(&["delete", "gateway", "-n", CS, "kubesphere-router-demo"]);
+    assert!(
+        !ok && out.contains("Forbidden") && out.contains("cannot delete resource \"gateways\""),
+        "{out}"
+    );
+
+    let pa = start_as("projects", "project-admin:demo");
+    assert_eq!(
+        pa.ok(&[
+            "auth",
+            "can-i",
+            "patch",
+            "gateways.gateway.kubesphere.io/kubesphere-router-demo",
+            "-n",
+            CS
+        ])
+        .trim(),
+        "yes"
+    );
+    let (_, out) = pa.run(&[
+        "auth",
+        "can-i",
+        "patch",
+        "gateways.gateway.kubesphere.io/kubesphere-router-shop",
+        "-n",
+        CS,
+    ]);
+    assert_eq!(out.trim(), "no");
+    pa.ok(&[
+        "patch",
+        "gateway",
+        "-n",
+        CS,
+        "kubesphere-router-demo",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"deployment":{"replicas":2}}}"#,
+    ]);
+    let (ok, out) = pa.run(&[
+        "patch",
+        "gateway",
+        "-n",
+        CS,
+        "kubesphere-router-shop",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"deployment":{"replicas":2}}}"#,
+    ]);
+    assert!(!ok && out.contains("Forbidden"), "{out}");
 }
