@@ -250,9 +250,16 @@ async fn route(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if !body.is_empty() && (content_type.contains("protobuf") || content_type.contains("cbor")) {
-        return error_response(&ApiError::new(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {content_type})"), None));
-    }
+    let body = if !body.is_empty() && content_type.contains("protobuf") {
+        match crate::protobuf::decode(&body) {
+            Ok(v) => Bytes::from(serde_json::to_vec(&v).unwrap_or_default()),
+            Err(e) => return error_response(&ApiError::new(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml ({e})"), None)),
+        }
+    } else if !body.is_empty() && content_type.contains("cbor") {
+        return error_response(&ApiError::new(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml".into(), None));
+    } else {
+        body
+    };
     match (method.as_str(), path.trim_end_matches('/')) {
         ("GET", "/version") => return json_response(200, &discovery::version()),
         ("GET", "/healthz" | "/readyz" | "/livez") => {

@@ -17,6 +17,7 @@ pub mod logs;
 pub mod metrics;
 pub mod openapi;
 pub mod patch;
+pub mod protobuf;
 pub mod registry;
 pub mod scenarios;
 pub mod schema;
