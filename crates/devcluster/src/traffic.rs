@@ -62,6 +62,8 @@ const AGENTS: [&str; 4] = [
     "curl/8.5.0",
     "okhttp/4.12.0",
 ];
+const HOSTILE_AGENT: &str =
+    "<script>alert('ua')</script> \u{1b}[31mRED\u{1b}[0m \u{202e}tnega\u{202c}";
 const PATHS: [&str; 6] = [
     "/",
     "/api/v1/items",
@@ -167,7 +169,12 @@ impl PodTraffic {
                         2 + h(11) % 200,
                         r.port
                     ),
-                    user_agent: AGENTS[(h(12) % AGENTS.len() as u64) as usize],
+                    // routes with markup in their host (the hostile scenario) attract hostile clients
+                    user_agent: if r.host.contains('<') && h(12) % 2 == 0 {
+                        HOSTILE_AGENT
+                    } else {
+                        AGENTS[(h(12) % AGENTS.len() as u64) as usize]
+                    },
                     req_id: format!("{:016x}{:016x}", h(13), h(14)),
                 }
             })
