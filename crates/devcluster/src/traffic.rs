@@ -170,7 +170,7 @@ impl PodTraffic {
                         r.port
                     ),
                     // routes with markup in their host (the hostile scenario) attract hostile clients
-                    user_agent: if r.host.contains('<') && h(12) % 2 == 0 {
+                    user_agent: if r.host.contains('<') && h(12).is_multiple_of(2) {
                         HOSTILE_AGENT
                     } else {
                         AGENTS[(h(12) % AGENTS.len() as u64) as usize]
