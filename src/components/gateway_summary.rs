@@ -1,11 +1,19 @@
-//! A compact card of one gateway: access mode, replicas, tracing, creator, creation time, health.
-//! (The full card with addresses, node ports and the Manage menu builds on this.)
+//! The card of one gateway: access mode, address, node ports and access URLs, replicas
+//! (ready/desired), tracing, provider, creator, creation time, health. Live: the gateway and
+//! its Service, Deployment and nodes are watched. (The Manage menu builds on this.)
 
 use gateway_model::gateway::Gateway;
-use gateway_model::health::{gateway_health, GatewayHealth};
+use gateway_model::health::{
+    endpoint_url, gateway_health, http_ports, replica_counts, GatewayHealth,
+};
+use gateway_model::providers::provider_label;
 use leptos::prelude::*;
 
 use crate::i18n::{t, tr};
+use crate::state::gateway_workloads::{no_address_key, GatewayWorkloads};
+
+/// At most this many access URLs per scheme are shown.
+const MAX_URLS: usize = 3;
 
 /// Translation key and CSS modifier of a health state.
 pub fn health_label(health: &GatewayHealth) -> (&'static str, &'static str) {
@@ -23,8 +31,68 @@ pub fn health_label(health: &GatewayHealth) -> (&'static str, &'static str) {
 pub fn GatewaySummary(
     #[prop(into)] gateway: Signal<Gateway>,
     title_key: &'static str,
+    /// The gateway's Service/Deployment/nodes; without them the card shows the spec only.
+    #[prop(optional)]
+    workloads: Option<GatewayWorkloads>,
 ) -> impl IntoView {
-    let health = Memo::new(move |_| gateway.with(|g| gateway_health(g, None)));
+    let deployment = Memo::new(move |_| workloads.and_then(|w| w.deployment_now()));
+    let service = Memo::new(move |_| workloads.and_then(|w| w.service_now()));
+    let addresses = Memo::new(move |_| workloads.and_then(|w| w.addresses()));
+    let with_workloads = workloads.is_some();
+    let health =
+        Memo::new(move |_| deployment.with(|d| gateway.with(|g| gateway_health(g, d.as_ref()))));
+    let replicas = move || {
+        let desired = gateway.with(|g| g.desired_replicas());
+        match deployment.get() {
+            Some(d) => {
+                let counts = replica_counts(&d);
+                tr(
+                    "REPLICAS_READY_OF",
+                    &[
+                        ("ready", &counts.ready.to_string()),
+                        ("desired", &desired.to_string()),
+                    ],
+                )
+            }
+            None => desired.to_string(),
+        }
+    };
+    let node_ports = move || {
+        let ports = service.with(|s| s.as_ref().map(http_ports))?;
+        let mut parts = Vec::new();
+        if let Some(p) = ports.http_node_port {
+            parts.push(format!("HTTP {p}"));
+        }
+        if let Some(p) = ports.https_node_port {
+            parts.push(format!("HTTPS {p}"));
+        }
+        (!parts.is_empty()).then(|| parts.join(" · "))
+    };
+    // http(s)://ADDRESS[:PORT]: node ports for NodePort, service ports for a load balancer
+    let urls = move || {
+        let Some(Ok(addrs)) = addresses.get() else {
+            return Vec::new();
+        };
+        let Some(ports) = service.with(|s| s.as_ref().map(http_ports)) else {
+            return Vec::new();
+        };
+        let node_port = gateway.with(|g| g.service_type() == Some("NodePort"));
+        let (http, https) = if node_port {
+            (ports.http_node_port, ports.https_node_port)
+        } else {
+            (ports.http, ports.https)
+        };
+        let mut out = Vec::new();
+        for a in addrs.iter().take(MAX_URLS) {
+            if http.is_some() {
+                out.push(endpoint_url(false, a, http));
+            }
+            if https.is_some() {
+                out.push(endpoint_url(true, a, https));
+            }
+        }
+        out
+    };
     view! {
         <article class="gateway-card" data-testid="gateway-card">
             <header class="gateway-card__head">
@@ -52,10 +120,33 @@ pub fn GatewaySummary(
                     <dt>{move || t("ACCESS_MODE_SCAP")}</dt>
                     <dd data-testid="gateway-access-mode">{move || gateway.with(|g| g.service_type().unwrap_or("LoadBalancer").to_string())}</dd>
                 </div>
+                <div class:hidden=!with_workloads>
+                    <dt>{move || t("GATEWAY_ADDRESS_SCAP")}</dt>
+                    <dd data-testid="gateway-address">
+                        {move || match addresses.get() {
+                            None => t("LOADING"),
+                            Some(Ok(a)) => a.join(", "),
+                            Some(Err(reason)) => {
+                                let (key, arg) = no_address_key(&reason);
+                                tr(key, &[("type", &arg)])
+                            }
+                        }}
+                    </dd>
+                </div>
+                <div class:hidden=!with_workloads>
+                    <dt>{move || t("NODE_PORTS_SCAP")}</dt>
+                    <dd data-testid="gateway-node-ports">{move || node_ports().unwrap_or_else(|| t("NONE"))}</dd>
+                </div>
                 <div>
                     <dt>{move || t("REPLICA_PL")}</dt>
-                    <dd data-testid="gateway-replicas">{move || gateway.with(|g| g.desired_replicas().to_string())}</dd>
+                    <dd data-testid="gateway-replicas">{replicas}</dd>
                 </div>
+                {move || gateway.with(|g| g.provider().filter(|p| !p.is_empty()).map(|p| provider_label(p).to_string())).map(|provider| view! {
+                    <div>
+                        <dt>{move || t("LOAD_BALANCER_PROVIDER_SCAP")}</dt>
+                        <dd data-testid="gateway-provider">{provider}</dd>
+                    </div>
+                })}
                 <div>
                     <dt>{move || t("TRACING")}</dt>
                     <dd>{move || if gateway.with(|g| g.is_tracing_enabled()) { t("ON") } else { t("OFF") }}</dd>
@@ -69,6 +160,18 @@ pub fn GatewaySummary(
                     <dd>{move || gateway.with(|g| crate::format::timestamp(g.metadata.creation_timestamp.as_ref())).unwrap_or_else(|| t("NONE"))}</dd>
                 </div>
             </dl>
+            {move || {
+                let list = urls();
+                (!list.is_empty()).then(|| view! {
+                    <div class="gateway-card__urls" data-testid="gateway-urls">
+                        <span class="gateway-card__urls-label">{move || t("ACCESS_URLS")}</span>
+                        {list.into_iter().map(|u| {
+                            let href = u.clone();
+                            view! { <a href=href target="_blank" rel="noopener noreferrer" data-testid="gateway-url">{u}</a> }
+                        }).collect_view()}
+                    </div>
+                })
+            }}
             {move || {
                 let h = health.get();
                 match h {

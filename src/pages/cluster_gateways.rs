@@ -1,7 +1,7 @@
 //! Cluster → Gateway Settings: banner, tabs Cluster Gateway / Project Gateways (tab in the URL).
 
 use gateway_model::gateway::Gateway;
-use gateway_model::names::GatewayScope;
+use gateway_model::names::{GatewayScope, CLUSTER_GATEWAY_NAME, CONTROLS_NAMESPACE};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
@@ -15,6 +15,7 @@ use crate::components::page_banner::PageBanner;
 use crate::components::project_gateway_table::ProjectGatewayTable;
 use crate::components::sync_badge::SyncBadge;
 use crate::i18n::t;
+use crate::state::gateway_workloads::GatewayWorkloads;
 use crate::state::gateways::{watch_all_gateways, watch_gateway};
 
 /// Tab values as they appear in `?tab=`.
@@ -65,6 +66,7 @@ pub fn ClusterGatewaysPage() -> impl IntoView {
 #[component]
 fn ClusterGatewayTab() -> impl IntoView {
     let live = watch_gateway(use_client(), &GatewayScope::Cluster, None);
+    let workloads = GatewayWorkloads::watch(use_client(), CLUSTER_GATEWAY_NAME, CONTROLS_NAMESPACE);
     let gateway = Memo::new(move |_| live.cache.with(|c| c.iter().next().cloned()));
     Effect::new(move |_| {
         if live.listed.get() {
@@ -83,7 +85,7 @@ fn ClusterGatewayTab() -> impl IntoView {
             match gateway.get() {
                 Some(g) => {
                     let g = Signal::derive(move || gateway.get().unwrap_or_else(|| g.clone()));
-                    view! { <GatewaySummary gateway=g title_key="CLUSTER_GATEWAY"/> }.into_any()
+                    view! { <GatewaySummary gateway=g title_key="CLUSTER_GATEWAY" workloads=workloads/> }.into_any()
                 }
                 None => view! {
                     <EmptyState
