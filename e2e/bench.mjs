@@ -3,7 +3,9 @@
 // Chromium against devcluster. Prints one number (ms) per load on stdout.
 import { chromium as pw } from '@playwright/test';
 import { chromium } from './playwright.config.mjs';
-import { launch, stopAll } from './harness.mjs';
+import { launch, stopAll, stopAllOnSignals } from './harness.mjs';
+
+stopAllOnSignals();
 
 const LOADS = Number(process.env.BENCH_LOADS || 11);
 const env = await launch({ scenario: 'nodeport' });

@@ -1,5 +1,6 @@
 // Starts devcluster and the app server for a test; everything is stopped by stopAll().
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,9 +23,11 @@ export function freePort() {
   });
 }
 
-async function waitFor(url, timeoutMs = 20000) {
+async function waitFor(url, { timeoutMs = 20000, exited = () => null } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const gone = exited();
+    if (gone) throw new Error(gone);
     try {
       const r = await fetch(url);
       if (r.ok) return;
@@ -34,33 +37,81 @@ async function waitFor(url, timeoutMs = 20000) {
   }
 }
 
-/** Starts `devcluster` with a scenario; `port` may be fixed (e.g. to start it late). */
-export async function startCluster({ scenario = 'nodeport', as = 'admin', faults = '', pace = '0.2', port } = {}) {
+/** Every devcluster still running, so that they die with this process whatever happens. */
+const children = new Set();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** For standalone scripts (bench, screenshots): Ctrl-C / SIGTERM stop the servers too. */
+export function stopAllOnSignals() {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, () => {
+      stopAll().finally(() => process.exit(130));
+    });
+  }
+}
+
+/**
+ * Starts `target/release/devcluster` on its own port (random free port unless `port` is given,
+ * e.g. to start it late at an address the app already uses) and waits for `/version`.
+ * Returns { url, port, stop() }.
+ */
+export async function startCluster({ scenario = 'nodeport', as = 'admin', faults = '', pace = '0.2', seed, port } = {}) {
+  if (!fs.existsSync(DEVCLUSTER)) {
+    throw new Error(`${DEVCLUSTER} is missing: build it with \`cargo build --release -p devcluster\` (or run \`cargo xtask e2e\`)`);
+  }
   const p = port ?? await freePort();
-  const args = ['--listen', `127.0.0.1:${p}`, '--scenario', scenario, '--as', as, '--pace', pace];
+  const args = ['--listen', `127.0.0.1:${p}`, '--scenario', scenario, '--as', as, '--pace', String(pace)];
   if (faults) args.push('--faults', faults);
-  const child = spawn(DEVCLUSTER, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (seed !== undefined) args.push('--seed', String(seed));
+  const child = spawn(DEVCLUSTER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.add(child);
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); process.stderr.write(d); });
+  let failure = null;
+  child.on('error', (err) => { failure = `cannot start ${DEVCLUSTER}: ${err.message}`; });
+  child.on('exit', (code, signal) => {
+    children.delete(child);
+    failure ??= `devcluster ${args.join(' ')} exited (${signal ?? code}) before answering: ${stderr.trim()}`;
+  });
   const url = `http://127.0.0.1:${p}`;
   const handle = {
     url,
     port: p,
+    scenario,
     stop: async () => {
       running.delete(handle);
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(timer);
       }
     },
   };
   running.add(handle);
-  await waitFor(`${url}/version`);
+  try {
+    await waitFor(`${url}/version`, { exited: () => failure });
+  } catch (err) {
+    await handle.stop();
+    throw err;
+  }
   return handle;
 }
 
-/** Serves dist/ with /k8s/ proxied to `apiUrl`. */
-export async function startApp(apiUrl) {
+/**
+ * Serves dist/ (SPA fallback) with /k8s/ proxied, streaming, to a devcluster: `api` is its port,
+ * its handle from startCluster, or a base URL. Returns { url, port, stop() }.
+ */
+export async function startApp(api) {
+  if (!fs.existsSync(path.join(DIST, 'index.html'))) {
+    throw new Error(`${DIST}/index.html is missing: build it with \`trunk build --release\` (or run \`cargo xtask e2e\`)`);
+  }
+  const apiUrl = typeof api === 'number' ? `http://127.0.0.1:${api}` : (api.url ?? String(api));
   const server = await startAppServer({ dist: DIST, api: apiUrl });
-  const handle = { url: server.url, stop: async () => { running.delete(handle); await server.close(); } };
+  const handle = { url: server.url, port: server.port, stop: async () => { running.delete(handle); await server.close(); } };
   running.add(handle);
   return handle;
 }
@@ -83,6 +134,7 @@ export function kubectl(cluster, args) {
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { out += d; });
+    child.on('error', (err) => reject(new Error(`cannot run kubectl: ${err.message}`)));
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`kubectl ${args.join(' ')}: ${out}`))));
   });
 }

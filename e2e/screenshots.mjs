@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium as pw } from '@playwright/test';
 import { chromium } from './playwright.config.mjs';
-import { ROOT, freePort, launch, startApp, stopAll } from './harness.mjs';
+import { ROOT, freePort, launch, startApp, stopAll, stopAllOnSignals } from './harness.mjs';
+
+stopAllOnSignals();
 
 const out = path.join(ROOT, 'e2e', 'screenshots');
 fs.mkdirSync(out, { recursive: true });

@@ -22,22 +22,33 @@ export function startAppServer({ dist, api, port = 0, apiPrefix = '/k8s/' }) {
         headers: { ...req.headers, host: upstream.host },
       }, (up) => {
         res.writeHead(up.statusCode, up.headers);
-        res.flushHeaders();
+        res.flushHeaders(); // no buffering: watch/log streams stay open and flow chunk by chunk
+        up.on('error', () => res.destroy());
+        up.on('aborted', () => res.destroy());
         up.pipe(res);
       });
       proxied.on('error', (err) => {
-        if (!res.headersSent) {
-          res.writeHead(502, { 'content-type': 'text/plain' });
+        if (res.headersSent) {
+          res.destroy(); // a stream cut mid-way must look cut to the client
+          return;
         }
+        res.writeHead(502, { 'content-type': 'text/plain' });
         res.end(`Error trying to reach the API server: ${err.code || err.message}`);
       });
       res.on('close', () => proxied.destroy());
       req.pipe(proxied);
       return;
     }
-    const urlPath = decodeURIComponent(req.url.split('?')[0]);
+    let urlPath;
+    try {
+      urlPath = decodeURIComponent(req.url.split('?')[0]);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end('bad request');
+      return;
+    }
     let file = path.join(dist, path.normalize(urlPath).replace(/^(\.\.[/\\])+/, ''));
-    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    if (!file.startsWith(dist + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       file = path.join(dist, 'index.html');
     }
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-cache' });

@@ -59,6 +59,19 @@ fn first_paint_files(dist: &std::path::Path) -> Result<Vec<String>, String> {
     Ok(files)
 }
 
+/// `gateway-console-4f3e93ba5e912569_bg.wasm` → `gateway-console-…_bg.wasm` (trunk's file hash
+/// changes with every build; the table should not).
+fn without_hash(file: &str) -> String {
+    if let Some(dash) = file.rfind('-') {
+        let rest = &file[dash + 1..];
+        let hex = rest.find(['.', '_']).unwrap_or(rest.len());
+        if hex >= 8 && rest[..hex].chars().all(|c| c.is_ascii_hexdigit()) {
+            return format!("{}-…{}", &file[..dash], &rest[hex..]);
+        }
+    }
+    file.to_string()
+}
+
 pub fn bench() -> Result<(), String> {
     cargo(&["build", "--release", "-p", "devcluster"])?;
     crate::util::trunk(&["build", "--release"])?;
@@ -103,17 +116,7 @@ pub fn bench() -> Result<(), String> {
         "## Bytes before first paint\n\n| file | bytes | gzip -9 bytes |\n|---|---:|---:|\n",
     );
     for (f, raw, gz) in &rows {
-        let shown = f
-            .split('-')
-            .next()
-            .map(|stem| {
-                if f.contains('-') {
-                    format!("{stem}-….{}", f.rsplit('.').next().unwrap_or(""))
-                } else {
-                    f.clone()
-                }
-            })
-            .unwrap_or_else(|| f.clone());
+        let shown = without_hash(f);
         md.push_str(&format!("| {shown} | {raw} | {gz} |\n"));
     }
     md.push_str(&format!(

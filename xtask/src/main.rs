@@ -15,12 +15,12 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   setup                 install/verify the toolchain (idempotent; fast when present)
-  run [--scenario S] [--as USER] [--faults SPEC]
+  run [--scenario S] [--as USER] [--faults SPEC] [--port 8080]
                         start devcluster on 127.0.0.1:8001 and `trunk serve` on http://127.0.0.1:8080/
   test                  every test: fmt, clippy (native + wasm), native, component (headless Chromium),
                         devcluster's kubectl fidelity suite, and end-to-end (release build + devcluster)
   dist                  release build of the static files into dist/ (trunk build --release)
-  e2e [ARGS…]           only the end-to-end suite (ARGS go to `playwright test`)
+  e2e [-- ARGS…]        only the end-to-end suite (ARGS go to `playwright test`)
   bench                 bytes before first paint and time to first data → BENCHMARKS.md
   screenshots           PNGs of the pages, light/dark × en/zh, in e2e/screenshots/ (+ docs/screenshot.png)";
 
@@ -56,39 +56,64 @@ fn flag(args: &[String], name: &str) -> Option<String> {
 }
 
 fn run(args: &[String]) -> Result<(), String> {
-    setup::setup()?;
     let scenario = flag(args, "--scenario").unwrap_or_else(|| "nodeport".into());
     let user = flag(args, "--as").unwrap_or_else(|| "admin".into());
     let faults = flag(args, "--faults").unwrap_or_default();
+    let port = flag(args, "--port").unwrap_or_else(|| "8080".into());
+    if port.parse::<u16>().is_err() {
+        return Err(format!("--port {port:?} is not a port number"));
+    }
+    setup::setup()?;
+    const API: &str = "127.0.0.1:8001";
+    if std::net::TcpStream::connect(API).is_ok() {
+        return Err(format!(
+            "{API} is already in use (another `cargo xtask run`, devcluster or `kubectl proxy`?); stop it first"
+        ));
+    }
     cargo(&["build", "--release", "-p", "devcluster"])?;
+    let mut cluster_args = vec!["--listen", API, "--scenario", &scenario, "--as", &user];
+    if !faults.is_empty() {
+        cluster_args.extend(["--faults", faults.as_str()]);
+    }
     let mut devcluster = std::process::Command::new(root().join("target/release/devcluster"))
-        .args([
-            "--listen",
-            "127.0.0.1:8001",
-            "--scenario",
-            &scenario,
-            "--as",
-            &user,
-            "--faults",
-            &faults,
-        ])
+        .args(&cluster_args)
         .spawn()
-        .map_err(|e| format!("cannot start devcluster: {e}"))?;
-    util::wait_http("127.0.0.1:8001", "/version", 30).map_err(|e| {
+        .map_err(|e| format!("cannot start target/release/devcluster: {e}"))?;
+    if let Err(e) = util::wait_http_while_running(&mut devcluster, API, "/version", 60) {
         let _ = devcluster.kill();
-        format!("devcluster did not start: {e} (is port 8001 taken? stop `kubectl proxy` or another devcluster)")
-    })?;
-    println!("\n  gateway-console: open http://127.0.0.1:8080/   (devcluster scenario {scenario} as {user}; Ctrl-C stops both)\n");
-    let status = std::process::Command::new("trunk")
-        .arg("serve")
+        let _ = devcluster.wait();
+        return Err(format!("devcluster did not start: {e}"));
+    }
+    let url = format!("http://127.0.0.1:{port}/");
+    let path = setup::tool_path();
+    let trunk = std::process::Command::new("trunk")
+        .args(["serve", "--port", &port])
         .current_dir(root())
-        .status();
+        .env("PATH", &path)
+        .spawn();
+    let mut trunk = match trunk {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = devcluster.kill();
+            let _ = devcluster.wait();
+            return Err(format!("cannot run trunk: {e}"));
+        }
+    };
+    // Announce the URL once trunk's first build is served (it prints a lot before that).
+    let addr = format!("127.0.0.1:{port}");
+    if util::wait_http_while_running(&mut trunk, &addr, "/", 900).is_ok() {
+        println!(
+            "\n  ┌──────────────────────────────────────────────────────────────────\n  │ gateway-console: open {url}\n  │ devcluster (scenario {scenario}, as {user}{}) answers on http://{API}\n  │ Ctrl-C stops both\n  └──────────────────────────────────────────────────────────────────\n",
+            if faults.is_empty() { String::new() } else { format!(", faults {faults}") }
+        );
+    }
+    let status = trunk.wait();
     let _ = devcluster.kill();
     let _ = devcluster.wait();
     match status {
         Ok(s) if s.success() => Ok(()),
         Ok(s) => Err(format!("trunk serve exited with {s}")),
-        Err(e) => Err(format!("cannot run trunk: {e}")),
+        Err(e) => Err(format!("trunk serve: {e}")),
     }
 }
 
@@ -100,6 +125,8 @@ fn release_build() -> Result<(), String> {
 fn e2e(args: &[String]) -> Result<(), String> {
     release_build()?;
     let mut pw = vec!["playwright", "test"];
+    // `cargo xtask e2e -- --grep foo`: the `--` only separates our arguments from Playwright's
+    let args = args.strip_prefix(&["--".to_string()]).unwrap_or(args);
     pw.extend(args.iter().map(String::as_str));
     util::run_in(&root().join("e2e"), "npx", &pw, &[])
 }

@@ -26,6 +26,7 @@ pub fn tool_path() -> String {
 
 /// Debian packages: (file that proves it is installed, package).
 const APT: &[(&str, &str)] = &[
+    ("/usr/bin/wasm-opt", "binaryen"),
     ("/usr/bin/chromium", "chromium"),
     ("/usr/bin/chromedriver", "chromium-driver"),
     // CJK glyphs for the zh screenshots and tests (users' browsers have their own fonts)
@@ -159,25 +160,28 @@ pub fn setup() -> Result<(), String> {
             "Chromium and ChromeDriver versions differ ({chromium:?} vs {driver:?}); fix:\n    apt-get install -y --only-upgrade chromium chromium-driver"
         ));
     }
-    // Playwright (the library only: tests drive the system Chromium)
+    // Playwright (the library only: tests drive the system Chromium). Reinstalled when
+    // node_modules is missing or package-lock.json differs from the one last installed.
     let e2e = root().join("e2e");
-    let installed = e2e.join("node_modules/@playwright/test/package.json");
     let lock = e2e.join("package-lock.json");
-    let stale = match (
-        std::fs::metadata(&installed).and_then(|m| m.modified()),
-        std::fs::metadata(&lock).and_then(|m| m.modified()),
-    ) {
-        (Ok(i), Ok(l)) => l > i,
-        _ => true,
-    };
-    if stale {
+    let stamp = e2e.join("node_modules/.xtask-installed-package-lock.json");
+    let lock_text = std::fs::read(&lock).ok();
+    let installed = e2e
+        .join("node_modules/@playwright/test/package.json")
+        .exists()
+        && lock_text.is_some()
+        && std::fs::read(&stamp).ok() == lock_text;
+    if !installed {
         let env = [("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")];
-        let cmd: &[&str] = if lock.exists() {
+        let cmd: &[&str] = if lock_text.is_some() {
             &["ci", "--no-audit", "--no-fund"]
         } else {
             &["install", "--no-audit", "--no-fund"]
         };
         run_in(&e2e, "npm", cmd, &env)?;
+        if let Ok(text) = std::fs::read(&lock) {
+            std::fs::write(&stamp, text).map_err(|e| format!("{}: {e}", stamp.display()))?;
+        }
     }
     // wasm-opt for release builds
     let wasm_opt = tools_bin().join("wasm-opt");

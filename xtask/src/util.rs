@@ -56,11 +56,20 @@ pub fn output(program: &str, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-/// Waits until `GET path` on `addr` answers 2xx.
-pub fn wait_http(addr: &str, path: &str, secs: u64) -> Result<(), String> {
+/// Waits until `GET path` on `addr` answers 2xx; gives up as soon as `child` (the server being
+/// waited for) exits, e.g. because its port is taken.
+pub fn wait_http_while_running(
+    child: &mut std::process::Child,
+    addr: &str,
+    path: &str,
+    secs: u64,
+) -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(secs);
     loop {
-        if let Ok(status) = http_get(addr, path).map(|(s, _)| s) {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("it exited ({status})"));
+        }
+        if let Ok((status, _)) = http_get(addr, path) {
             if (200..300).contains(&status) {
                 return Ok(());
             }
