@@ -23,6 +23,14 @@ export function freePort() {
   });
 }
 
+function listening(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 async function waitFor(url, { timeoutMs = 20000, exited = () => null } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -60,6 +68,9 @@ export function stopAllOnSignals() {
 export async function startCluster({ scenario = 'nodeport', as = 'admin', faults = '', pace = '0.2', seed, port } = {}) {
   if (!fs.existsSync(DEVCLUSTER)) {
     throw new Error(`${DEVCLUSTER} is missing: build it with \`cargo build --release -p devcluster\` (or run \`cargo xtask e2e\`)`);
+  }
+  if (port !== undefined && await listening(port)) {
+    throw new Error(`cannot start devcluster on 127.0.0.1:${port}: the port is in use`);
   }
   const p = port ?? await freePort();
   const args = ['--listen', `127.0.0.1:${p}`, '--scenario', scenario, '--as', as, '--pace', String(pace)];

@@ -14,7 +14,7 @@ const pages = [
   { name: 'cluster-gateway', scenario: 'nodeport', path: '/clusters/gateways', wait: 'gateway-card' },
   { name: 'cluster-gateway-empty', scenario: 'empty', path: '/clusters/gateways', wait: 'empty-state' },
   { name: 'project-gateways-tab', scenario: 'projects', path: '/clusters/gateways?tab=project', wait: 'project-gateway-table' },
-  { name: 'project-page', scenario: 'projects', path: '/projects/shop/gateways', wait: 'page-title' },
+  { name: 'project-page', scenario: 'projects', path: '/projects/shop/gateways', wait: 'gateway-card' },
   { name: 'hostile', scenario: 'hostile', path: '/clusters/gateways', wait: 'gateway-card' },
   { name: 'api-unreachable', scenario: null, path: '/clusters/gateways', wait: 'api-error' },
 ];

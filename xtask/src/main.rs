@@ -60,14 +60,19 @@ fn run(args: &[String]) -> Result<(), String> {
     let user = flag(args, "--as").unwrap_or_else(|| "admin".into());
     let faults = flag(args, "--faults").unwrap_or_default();
     let port = flag(args, "--port").unwrap_or_else(|| "8080".into());
-    if port.parse::<u16>().is_err() {
+    let Ok(port_number) = port.parse::<u16>() else {
         return Err(format!("--port {port:?} is not a port number"));
-    }
+    };
     setup::setup()?;
     const API: &str = "127.0.0.1:8001";
     if std::net::TcpStream::connect(API).is_ok() {
         return Err(format!(
             "{API} is already in use (another `cargo xtask run`, devcluster or `kubectl proxy`?); stop it first"
+        ));
+    }
+    if std::net::TcpStream::connect(("127.0.0.1", port_number)).is_ok() {
+        return Err(format!(
+            "127.0.0.1:{port} is already in use; stop what listens there or choose another port with --port"
         ));
     }
     cargo(&["build", "--release", "-p", "devcluster"])?;
