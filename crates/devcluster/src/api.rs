@@ -171,6 +171,21 @@ fn query_of(
     })
 }
 
+/// The patch type named by the request's `Content-Type`.
+fn patch_type(headers: &HeaderMap) -> Result<PatchType, ApiError> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    PatchType::from_content_type(ct).ok_or_else(|| ApiError::unsupported_media_type(ct))
+}
+
+/// A JSON request body.
+fn json_body(body: &[u8]) -> Result<Value, ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("error decoding request body: {e}")))
+}
+
 fn write_options(params: &HashMap<String, String>) -> Result<WriteOptions, ApiError> {
     let dry_run = match params.get("dryRun").map(String::as_str) {
         None | Some("") => false,
@@ -426,8 +441,7 @@ async fn dispatch(
             Ok(json_response(200, &store.get(target.res, &ns, name)?))
         }
         ("POST", None, None) => {
-            let obj: Value = serde_json::from_slice(&body)
-                .map_err(|e| ApiError::bad_request(format!("error decoding request body: {e}")))?;
+            let obj: Value = json_body(&body)?;
             if res.kind == "SelfSubjectAccessReview" {
                 return Ok(json_response(201, &access_review(&cluster.user, obj)));
             }
@@ -449,8 +463,7 @@ async fn dispatch(
             if cluster.faults.conflict() {
                 return Err(ApiError::conflict(res, name));
             }
-            let obj: Value = serde_json::from_slice(&body)
-                .map_err(|e| ApiError::bad_request(format!("error decoding request body: {e}")))?;
+            let obj: Value = json_body(&body)?;
             Ok(json_response(
                 200,
                 &store.update(target.res, &ns, name, obj, sub.is_some(), write_opts)?,
@@ -460,12 +473,7 @@ async fn dispatch(
             if cluster.faults.conflict() {
                 return Err(ApiError::conflict(res, name));
             }
-            let ct = headers
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            let pt = PatchType::from_content_type(ct)
-                .ok_or_else(|| ApiError::unsupported_media_type(ct))?;
+            let pt = patch_type(headers)?;
             Ok(json_response(
                 200,
                 &store.patch(target.res, &ns, name, pt, &body, sub.is_some(), write_opts)?,
@@ -536,15 +544,9 @@ fn scale(
     let current = store.get(target.res, ns, name)?;
     let desired: Value = match method {
         "GET" => return Ok(json_response(200, &to_scale(&current))),
-        "PUT" => serde_json::from_slice(body)
-            .map_err(|e| ApiError::bad_request(format!("error decoding request body: {e}")))?,
+        "PUT" => json_body(body)?,
         "PATCH" => {
-            let ct = headers
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            let pt = PatchType::from_content_type(ct)
-                .ok_or_else(|| ApiError::unsupported_media_type(ct))?;
+            let pt = patch_type(headers)?;
             crate::patch::apply(&to_scale(&current), pt, body).map_err(ApiError::bad_request)?
         }
         _ => return Err(ApiError::method_not_supported(res, method)),

@@ -60,6 +60,12 @@ struct Inner {
     by_owner: std::collections::HashMap<String, std::collections::BTreeSet<(ResId, Key)>>,
 }
 
+fn has_finalizers(obj: &Value) -> bool {
+    obj["metadata"]["finalizers"]
+        .as_array()
+        .is_some_and(|f| !f.is_empty())
+}
+
 fn owner_uids(obj: &Value) -> Vec<String> {
     obj["metadata"]["ownerReferences"]
         .as_array()
@@ -653,10 +659,7 @@ impl Store {
         if opts.dry_run {
             return Ok(new);
         }
-        let finalizers_empty = new["metadata"]["finalizers"]
-            .as_array()
-            .is_none_or(Vec::is_empty);
-        if new["metadata"].get("deletionTimestamp").is_some() && finalizers_empty {
+        if new["metadata"].get("deletionTimestamp").is_some() && !has_finalizers(&new) {
             self.remove_locked(inner, res_id, &key);
             return Ok(new);
         }
@@ -741,9 +744,6 @@ impl Store {
         if opts.dry_run {
             return Ok(old);
         }
-        let has_finalizers = old["metadata"]["finalizers"]
-            .as_array()
-            .is_some_and(|f| !f.is_empty());
         if res.kind == "Namespace" {
             let mut new = old.clone();
             if new["metadata"].get("deletionTimestamp").is_none() {
@@ -759,20 +759,7 @@ impl Store {
             self.maybe_finish_namespace(&mut inner, name);
             return Ok(new);
         }
-        if has_finalizers {
-            if old["metadata"].get("deletionTimestamp").is_some() {
-                return Ok(old);
-            }
-            let mut new = old.clone();
-            new["metadata"]["deletionTimestamp"] = json!(now());
-            new["metadata"]["deletionGracePeriodSeconds"] = json!(0);
-            let rv = Self::next_rv(&mut inner);
-            new["metadata"]["resourceVersion"] = json!(rv.to_string());
-            Self::store_obj(&mut inner, res_id, key, new.clone());
-            self.emit(&mut inner, res_id, EventType::Modified, new.clone());
-            return Ok(new);
-        }
-        Ok(self.remove_locked(&mut inner, res_id, &key).unwrap_or(old))
+        Ok(self.delete_locked(&mut inner, res_id, &key).unwrap_or(old))
     }
 
     /// DELETE of a collection: every object matching the query.
@@ -817,16 +804,7 @@ impl Store {
                 })
                 .unwrap_or_default();
             for (rid, k) in dependents {
-                let has_finalizers = inner.objects[rid].get(&k).is_some_and(|o| {
-                    o["metadata"]["finalizers"]
-                        .as_array()
-                        .is_some_and(|f| !f.is_empty())
-                });
-                if has_finalizers {
-                    self.mark_deleting(inner, rid, &k);
-                } else {
-                    self.remove_locked(inner, rid, &k);
-                }
+                self.delete_locked(inner, rid, &k);
             }
         }
         if !key.0.is_empty() {
@@ -835,18 +813,28 @@ impl Store {
         Some(obj)
     }
 
-    fn mark_deleting(&self, inner: &mut Inner, res_id: ResId, key: &Key) {
-        if let Some(mut o) = inner.objects[res_id].get(key).cloned() {
-            if o["metadata"].get("deletionTimestamp").is_some() {
-                return;
-            }
-            o["metadata"]["deletionTimestamp"] = json!(now());
-            o["metadata"]["deletionGracePeriodSeconds"] = json!(0);
-            let rv = Self::next_rv(inner);
-            o["metadata"]["resourceVersion"] = json!(rv.to_string());
-            Self::store_obj(&mut *inner, res_id, key.clone(), o.clone());
-            self.emit(inner, res_id, EventType::Modified, o);
+    /// Deletes like the API does: objects with finalizers only get a `deletionTimestamp`.
+    fn delete_locked(&self, inner: &mut Inner, res_id: ResId, key: &Key) -> Option<Value> {
+        if inner.objects[res_id].get(key).is_some_and(has_finalizers) {
+            self.mark_deleting(inner, res_id, key)
+        } else {
+            self.remove_locked(inner, res_id, key)
         }
+    }
+
+    /// Sets `deletionTimestamp` (once); returns the stored object.
+    fn mark_deleting(&self, inner: &mut Inner, res_id: ResId, key: &Key) -> Option<Value> {
+        let mut o = inner.objects[res_id].get(key).cloned()?;
+        if o["metadata"].get("deletionTimestamp").is_some() {
+            return Some(o);
+        }
+        o["metadata"]["deletionTimestamp"] = json!(now());
+        o["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+        let rv = Self::next_rv(inner);
+        o["metadata"]["resourceVersion"] = json!(rv.to_string());
+        Self::store_obj(inner, res_id, key.clone(), o.clone());
+        self.emit(inner, res_id, EventType::Modified, o.clone());
+        Some(o)
     }
 
     fn empty_namespace(&self, inner: &mut Inner, ns: &str) {
@@ -860,16 +848,7 @@ impl Store {
                 .cloned()
                 .collect();
             for k in keys {
-                let has_finalizers = inner.objects[rid].get(&k).is_some_and(|o| {
-                    o["metadata"]["finalizers"]
-                        .as_array()
-                        .is_some_and(|f| !f.is_empty())
-                });
-                if has_finalizers {
-                    self.mark_deleting(inner, rid, &k);
-                } else {
-                    self.remove_locked(inner, rid, &k);
-                }
+                self.delete_locked(inner, rid, &k);
             }
         }
     }
@@ -945,10 +924,7 @@ impl Store {
     ) -> Option<Value> {
         let mut obj = self.try_get(res_id, namespace, name)?;
         f(&mut obj);
-        let finalizers_empty = obj["metadata"]["finalizers"]
-            .as_array()
-            .is_none_or(Vec::is_empty);
-        if obj["metadata"].get("deletionTimestamp").is_some() && finalizers_empty {
+        if obj["metadata"].get("deletionTimestamp").is_some() && !has_finalizers(&obj) {
             let mut inner = self.inner.lock().unwrap();
             return self.remove_locked(
                 &mut inner,

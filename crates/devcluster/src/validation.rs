@@ -16,27 +16,14 @@ pub fn is_dns_label(s: &str) -> bool {
         && !s.ends_with('-')
 }
 
+/// DNS-1123 subdomain (the rule lives in gateway-model, shared with the app's form validation).
 pub fn is_dns_subdomain(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns_label)
+    gateway_model::validation::is_dns1123_subdomain(s)
 }
 
+/// Label/annotation key (qualified name), as gateway-model validates it.
 fn is_qualified_name(k: &str) -> bool {
-    let (prefix, name) = match k.rsplit_once('/') {
-        Some((p, n)) => (Some(p), n),
-        None => (None, k),
-    };
-    if let Some(p) = prefix {
-        if !is_dns_subdomain(p) {
-            return false;
-        }
-    }
-    !name.is_empty()
-        && name.len() <= 63
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        && name.as_bytes()[0].is_ascii_alphanumeric()
-        && name.as_bytes()[name.len() - 1].is_ascii_alphanumeric()
+    gateway_model::validation::validate_qualified_name(k).is_ok()
 }
 
 fn is_label_value(v: &str) -> bool {
