@@ -1,8 +1,10 @@
 //! Talking to the Kubernetes API: the client, its error type, and list+watch streaming.
 
+pub mod access;
 pub mod client;
 pub mod discovery;
 pub mod error;
+pub mod gateways;
 pub mod watch;
 
 pub use client::{abort_on_cleanup, KubeClient};

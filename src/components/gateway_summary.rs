@@ -1,6 +1,6 @@
 //! The card of one gateway: access mode, address, node ports and access URLs, replicas
 //! (ready/desired), tracing, provider, creator, creation time, health. Live: the gateway and
-//! its Service, Deployment and nodes are watched. (The Manage menu builds on this.)
+//! its Service, Deployment and nodes are watched. The Manage menu is passed in as children.
 
 use gateway_model::gateway::Gateway;
 use gateway_model::health::{
@@ -34,6 +34,9 @@ pub fn GatewaySummary(
     /// The gateway's Service/Deployment/nodes; without them the card shows the spec only.
     #[prop(optional)]
     workloads: Option<GatewayWorkloads>,
+    /// The Manage menu (or other actions), shown in the header.
+    #[prop(optional)]
+    children: Option<ChildrenFn>,
 ) -> impl IntoView {
     let deployment = Memo::new(move |_| workloads.and_then(|w| w.deployment_now()));
     let service = Memo::new(move |_| workloads.and_then(|w| w.service_now()));
@@ -114,6 +117,7 @@ pub fn GatewaySummary(
                         </span>
                     }
                 }}
+                {children.map(|a| view! { <div class="gateway-card__actions">{a()}</div> })}
             </header>
             <dl class="gateway-card__facts">
                 <div>

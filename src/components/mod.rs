@@ -2,9 +2,14 @@
 
 pub mod api_error_view;
 pub mod api_gate;
+pub mod disable_dialog;
 pub mod empty_state;
+pub mod field_message;
+pub mod gateway_actions;
+pub mod gateway_dialog;
 pub mod gateway_summary;
 pub mod inline_error;
+pub mod key_value_editor;
 pub mod page_banner;
 pub mod project_gateway_table;
 pub mod shell;

@@ -9,6 +9,7 @@ use thaw::{Tab, TabList};
 
 use crate::app::use_client;
 use crate::components::empty_state::EmptyState;
+use crate::components::gateway_actions::{EnableGatewayButton, ManageMenu};
 use crate::components::gateway_summary::GatewaySummary;
 use crate::components::inline_error::InlineError;
 use crate::components::page_banner::PageBanner;
@@ -17,6 +18,7 @@ use crate::components::sync_badge::SyncBadge;
 use crate::i18n::t;
 use crate::state::gateway_workloads::GatewayWorkloads;
 use crate::state::gateways::{watch_all_gateways, watch_gateway};
+use crate::state::permissions::GatewayAccess;
 
 /// Tab values as they appear in `?tab=`.
 pub const TAB_CLUSTER: &str = "cluster";
@@ -65,9 +67,15 @@ pub fn ClusterGatewaysPage() -> impl IntoView {
 
 #[component]
 fn ClusterGatewayTab() -> impl IntoView {
-    let live = watch_gateway(use_client(), &GatewayScope::Cluster, None);
-    let workloads = GatewayWorkloads::watch(use_client(), CLUSTER_GATEWAY_NAME, CONTROLS_NAMESPACE);
+    let client = use_client();
+    let live = watch_gateway(client.clone(), &GatewayScope::Cluster, None);
+    let workloads =
+        GatewayWorkloads::watch(client.clone(), CLUSTER_GATEWAY_NAME, CONTROLS_NAMESPACE);
+    let access = GatewayAccess::check(client, CONTROLS_NAMESPACE, CLUSTER_GATEWAY_NAME);
     let gateway = Memo::new(move |_| live.cache.with(|c| c.iter().next().cloned()));
+    // Only presence decides what is rendered: edits to the gateway update the card in place
+    // (an open dialog or menu survives them).
+    let exists = Memo::new(move |_| gateway.with(Option::is_some));
     Effect::new(move |_| {
         if live.listed.get() {
             crate::perf::mark_first_data();
@@ -82,18 +90,24 @@ fn ClusterGatewayTab() -> impl IntoView {
             if !live.listed.get() {
                 return view! { <div class="skeleton-card" aria-busy="true"></div> }.into_any();
             }
-            match gateway.get() {
-                Some(g) => {
-                    let g = Signal::derive(move || gateway.get().unwrap_or_else(|| g.clone()));
-                    view! { <GatewaySummary gateway=g title_key="CLUSTER_GATEWAY" workloads=workloads/> }.into_any()
+            if exists.get() {
+                let g = Signal::derive(move || gateway.get().unwrap_or_default());
+                view! {
+                    <GatewaySummary gateway=g title_key="CLUSTER_GATEWAY" workloads=workloads>
+                        <ManageMenu gateway=g access/>
+                    </GatewaySummary>
                 }
-                None => view! {
+                .into_any()
+            } else {
+                view! {
                     <EmptyState
                         title=Signal::derive(|| t("CLUSTER_GATEWAY_NOT_ENABLED"))
                         description=Signal::derive(|| t("CLUSTER_ENABLE_GATEWAY_DESC"))
-                    />
+                    >
+                        <EnableGatewayButton scope=GatewayScope::Cluster working_namespace=None access/>
+                    </EmptyState>
                 }
-                .into_any(),
+                .into_any()
             }
         }}
     }

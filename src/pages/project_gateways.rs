@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::app::use_client;
 use crate::components::empty_state::EmptyState;
+use crate::components::gateway_actions::{EnableGatewayButton, ManageMenu};
 use crate::components::gateway_summary::GatewaySummary;
 use crate::components::inline_error::InlineError;
 use crate::components::page_banner::PageBanner;
@@ -15,6 +16,7 @@ use crate::components::sync_badge::SyncBadge;
 use crate::i18n::t;
 use crate::state::gateways::watch_gateway;
 use crate::state::live::LiveList;
+use crate::state::permissions::GatewayAccess;
 use crate::state::working_namespace::watch_working_namespace;
 
 #[component]
@@ -43,11 +45,13 @@ pub fn ProjectGatewaysPage() -> impl IntoView {
 #[component]
 fn ClusterGatewayReadOnly(cluster: LiveList<Gateway>) -> impl IntoView {
     let gateway = Memo::new(move |_| cluster.cache.with(|c| c.iter().next().cloned()));
+    let exists = Memo::new(move |_| gateway.with(Option::is_some));
     move || {
-        gateway.get().map(|g| {
-            let g = Signal::derive(move || gateway.get().unwrap_or_else(|| g.clone()));
+        exists.get().then(|| {
+            let g = Signal::derive(move || gateway.get().unwrap_or_default());
             view! {
-                <div class="coexistence-tip" title=move || t("CLUSTER_GATEWAY_GUIDE_DESC")>
+                <div class="coexistence-tip">
+                    <p class="coexistence-tip__text" data-testid="coexistence-tip">{move || t("CLUSTER_GATEWAY_GUIDE_DESC")}</p>
                     <GatewaySummary gateway=g title_key="CLUSTER_GATEWAY"/>
                 </div>
             }
@@ -61,17 +65,31 @@ fn ProjectGateway(
     working_namespace: Option<String>,
     cluster: LiveList<Gateway>,
 ) -> impl IntoView {
-    let own = watch_gateway(
-        use_client(),
-        &GatewayScope::for_project(&project),
-        working_namespace.as_deref(),
+    let client = use_client();
+    let scope = GatewayScope::for_project(&project);
+    let own = watch_gateway(client.clone(), &scope, working_namespace.as_deref());
+    let access = GatewayAccess::check(
+        client,
+        &scope.gateway_namespace(working_namespace.as_deref()),
+        &scope.gateway_name(),
     );
     let gateway = Memo::new(move |_| own.cache.with(|c| c.iter().next().cloned()));
+    let exists = Memo::new(move |_| gateway.with(Option::is_some));
+    // KubeSphere's backend refuses a project gateway while the cluster gateway exists; say so
+    // before the user fills in the dialog.
+    let blocked = Signal::derive(move || {
+        cluster
+            .cache
+            .with(|c| !c.is_empty())
+            .then(|| t("PROJECT_GATEWAY_BLOCKED_BY_CLUSTER"))
+    });
     Effect::new(move |_| {
         if cluster.listed.get() && own.listed.get() {
             crate::perf::mark_first_data();
         }
     });
+    let scope = StoredValue::new(scope);
+    let working_namespace = StoredValue::new(working_namespace);
     view! {
         <div class="tab-toolbar"><SyncBadge state=own.sync/></div>
         {move || {
@@ -81,18 +99,29 @@ fn ProjectGateway(
             if !own.listed.get() {
                 return view! { <div class="skeleton-card" aria-busy="true"></div> }.into_any();
             }
-            match gateway.get() {
-                Some(g) => {
-                    let g = Signal::derive(move || gateway.get().unwrap_or_else(|| g.clone()));
-                    view! { <GatewaySummary gateway=g title_key="PROJECT_GATEWAY"/> }.into_any()
+            if exists.get() {
+                let g = Signal::derive(move || gateway.get().unwrap_or_default());
+                view! {
+                    <GatewaySummary gateway=g title_key="PROJECT_GATEWAY">
+                        <ManageMenu gateway=g access/>
+                    </GatewaySummary>
                 }
-                None => view! {
+                .into_any()
+            } else {
+                view! {
                     <EmptyState
                         title=Signal::derive(|| t("PROJECT_GATEWAY_NOT_ENABLED"))
                         description=Signal::derive(|| t("PROJECT_ENABLE_GATEWAY_DESC"))
-                    />
+                    >
+                        <EnableGatewayButton
+                            scope=scope.get_value()
+                            working_namespace=working_namespace.get_value()
+                            access
+                            blocked
+                        />
+                    </EmptyState>
                 }
-                .into_any(),
+                .into_any()
             }
         }}
     }

@@ -4,4 +4,5 @@ pub mod gateway_workloads;
 pub mod gateways;
 pub mod live;
 pub mod namespaces;
+pub mod permissions;
 pub mod working_namespace;

@@ -18,7 +18,7 @@ use crate::patch::PatchType;
 use crate::registry::{self, ResId, ResourceType};
 use crate::selectors::{supported_fields, FieldSelector, LabelSelector};
 use crate::status::ApiError;
-use crate::store::{EventType, Query, Store, WriteOptions};
+use crate::store::{EventType, Preconditions, Query, Store, WriteOptions};
 use crate::table;
 use crate::users::User;
 use crate::workloads::Workloads;
@@ -481,12 +481,15 @@ async fn dispatch(
         }
         ("DELETE", Some(name), None) => {
             let opts: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-            let precondition = opts["preconditions"]["resourceVersion"]
-                .as_str()
-                .map(str::to_string);
+            let precondition = Preconditions {
+                resource_version: opts["preconditions"]["resourceVersion"]
+                    .as_str()
+                    .map(str::to_string),
+                uid: opts["preconditions"]["uid"].as_str().map(str::to_string),
+            };
             Ok(json_response(
                 200,
-                &store.delete(target.res, &ns, name, precondition.as_deref(), write_opts)?,
+                &store.delete(target.res, &ns, name, &precondition, write_opts)?,
             ))
         }
         ("DELETE", None, None) => {

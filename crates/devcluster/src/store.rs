@@ -77,6 +77,13 @@ fn owner_uids(obj: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// `DeleteOptions.preconditions`: delete only the object with this uid / resourceVersion.
+#[derive(Debug, Clone, Default)]
+pub struct Preconditions {
+    pub uid: Option<String>,
+    pub resource_version: Option<String>,
+}
+
 /// Options of a write request.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WriteOptions {
@@ -727,7 +734,7 @@ impl Store {
         res_id: ResId,
         namespace: &str,
         name: &str,
-        precondition_rv: Option<&str>,
+        precondition: &Preconditions,
         opts: WriteOptions,
     ) -> Result<Value, ApiError> {
         let res = registry::get(res_id);
@@ -736,7 +743,13 @@ impl Store {
         let Some(old) = inner.objects[res_id].get(&key).cloned() else {
             return Err(ApiError::not_found(res, name));
         };
-        if let Some(rv) = precondition_rv {
+        if let Some(uid) = &precondition.uid {
+            let actual = old["metadata"]["uid"].as_str().unwrap_or_default();
+            if actual != uid {
+                return Err(ApiError::new(409, "Conflict", format!("Operation cannot be fulfilled on {} \"{name}\": Precondition failed: UID in precondition: {uid}, UID in object meta: {actual}", res.qualified()), None));
+            }
+        }
+        if let Some(rv) = precondition.resource_version.as_deref() {
             if old["metadata"]["resourceVersion"].as_str() != Some(rv) {
                 return Err(ApiError::new(409, "Conflict", format!("Operation cannot be fulfilled on {} \"{name}\": the ResourceVersion in the precondition ({rv}) does not match the ResourceVersion in record ({}). The object might have been modified", res.qualified(), old["metadata"]["resourceVersion"].as_str().unwrap_or_default()), None));
             }
@@ -779,7 +792,7 @@ impl Store {
         };
         let mut out = Vec::new();
         for (ns, name) in keys {
-            if let Ok(o) = self.delete(res_id, &ns, &name, None, opts) {
+            if let Ok(o) = self.delete(res_id, &ns, &name, &Preconditions::default(), opts) {
                 out.push(o);
             }
         }
@@ -1231,7 +1244,13 @@ mod tests {
         s.create(cms, Some("a"), dep, WriteOptions::default())
             .unwrap();
         let deleting = s
-            .delete(cms, "a", "owner", None, WriteOptions::default())
+            .delete(
+                cms,
+                "a",
+                "owner",
+                &Preconditions::default(),
+                WriteOptions::default(),
+            )
             .unwrap();
         assert!(deleting["metadata"]["deletionTimestamp"].is_string());
         assert!(s.try_get(cms, "a", "owner").is_some());
@@ -1268,8 +1287,14 @@ mod tests {
         let start = s.resource_version();
         s.create(cms, Some("a"), cm("x"), WriteOptions::default())
             .unwrap();
-        s.delete(cms, "a", "x", None, WriteOptions::default())
-            .unwrap();
+        s.delete(
+            cms,
+            "a",
+            "x",
+            &Preconditions::default(),
+            WriteOptions::default(),
+        )
+        .unwrap();
         let (backlog, _rx) = s.watch_from(cms, start).unwrap();
         let kinds: Vec<_> = backlog.iter().map(|e| e.kind).collect();
         assert_eq!(kinds, [EventType::Added, EventType::Deleted]);

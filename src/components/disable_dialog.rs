@@ -1,0 +1,202 @@
+//! Disable one or several gateways: the user types the name(s) to confirm (KubeSphere's
+//! `DELETE_RESOURCE_TYPE_DESC_*`). Each DELETE carries the uid that was confirmed, so a gateway
+//! re-created meanwhile is not removed by mistake. Failures stay in the dialog, per gateway,
+//! with the server's message; gateways already gone count as disabled.
+
+use gateway_model::gateway::Gateway;
+use leptos::prelude::*;
+use thaw::{
+    Button, ButtonAppearance, ButtonType, Dialog, DialogActions, DialogBody, DialogSurface,
+    DialogTitle, ToastOptions, ToasterInjection,
+};
+
+use crate::api::gateways::delete_gateway;
+use crate::app::use_client;
+use crate::i18n::{t, tr, translate, use_i18n};
+
+/// One gateway to disable.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DisableTarget {
+    pub namespace: String,
+    pub name: String,
+    pub uid: Option<String>,
+}
+
+impl DisableTarget {
+    pub fn of(gateway: &Gateway) -> Self {
+        DisableTarget {
+            namespace: gateway.namespace().to_string(),
+            name: gateway.name().to_string(),
+            uid: gateway.metadata.uid.clone(),
+        }
+    }
+}
+
+/// What must be typed to confirm: the names, comma-separated.
+pub fn confirmation_text(targets: &[DisableTarget]) -> String {
+    targets
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// True when `typed` confirms `targets` (surrounding blanks ignored, names in any order).
+pub fn is_confirmed(typed: &str, targets: &[DisableTarget]) -> bool {
+    let mut typed: Vec<&str> = typed
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut wanted: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+    typed.sort_unstable();
+    wanted.sort_unstable();
+    !wanted.is_empty() && typed == wanted
+}
+
+#[component]
+pub fn DisableDialog(targets: Vec<DisableTarget>, on_close: Callback<()>) -> impl IntoView {
+    let client = use_client();
+    let i18n = use_i18n();
+    let toaster = ToasterInjection::expect_context();
+    let open = RwSignal::new(true);
+    Effect::new(move |_| {
+        if !open.get() {
+            on_close.run(());
+        }
+    });
+    let targets = StoredValue::new(targets);
+    let typed = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let failures = RwSignal::new(Vec::<(String, String)>::new());
+    let confirmed = move || targets.with_value(|ts| is_confirmed(&typed.get(), ts));
+    let several = targets.with_value(|ts| ts.len() > 1);
+    let names = targets.with_value(|ts| confirmation_text(ts));
+
+    let run = move || {
+        if busy.get_untracked() || !confirmed() {
+            return;
+        }
+        busy.set(true);
+        failures.set(Vec::new());
+        let client = client.clone();
+        leptos::task::spawn_local(async move {
+            let mut failed = Vec::new();
+            for target in targets.get_value() {
+                match delete_gateway(
+                    &client,
+                    &target.namespace,
+                    &target.name,
+                    target.uid.as_deref(),
+                )
+                .await
+                {
+                    Ok(()) => {}
+                    Err(e) if e.is_not_found() => {}
+                    Err(e) => {
+                        failed.push((target.name.clone(), e.message(i18n.locale.get_untracked())))
+                    }
+                }
+            }
+            busy.set(false);
+            if failed.is_empty() {
+                let text = translate(i18n.locale.get_untracked(), "DISABLE_SUCCESSFUL", &[]);
+                toaster.dispatch_toast(
+                    move || view! { <thaw::Toast><thaw::ToastBody>{text.clone()}</thaw::ToastBody></thaw::Toast> },
+                    ToastOptions::default().with_intent(thaw::ToastIntent::Success),
+                );
+                open.set(false);
+            } else {
+                failures.set(failed);
+            }
+        });
+    };
+    let run = StoredValue::new(run);
+    let names_for_desc = names.clone();
+
+    view! {
+        <Dialog open=open mask_closeable=false>
+            <DialogSurface class="disable-dialog">
+                <form data-testid="disable-dialog" on:submit=move |ev| { ev.prevent_default(); run.with_value(|r| r()); }>
+                <DialogBody>
+                    <DialogTitle>{move || if several { t("DISABLE_MULTIPLE_GATEWAYS") } else { t("DISABLE_GATEWAY") }}</DialogTitle>
+                    <div class="thaw-dialog-content">
+                        <p>{move || t("DISABLE_GATEWAY_TIP")}</p>
+                        <p>
+                            {move || if several { t("DISABLE_CONFIRM_NAMES") } else { t("DISABLE_CONFIRM_NAME") }}
+                            " "
+                            <strong class="disable-dialog__names" data-testid="disable-names">{names_for_desc.clone()}</strong>
+                        </p>
+                        <input
+                            class="text-input"
+                            data-testid="disable-confirm-input"
+                            autocomplete="off"
+                            spellcheck="false"
+                            aria-label=move || if several { t("DISABLE_CONFIRM_NAMES") } else { t("DISABLE_CONFIRM_NAME") }
+                            placeholder=names.clone()
+                            prop:value=move || typed.get()
+                            on:input=move |ev| typed.set(event_target_value(&ev))
+                        />
+                        {move || {
+                            let list = failures.get();
+                            (!list.is_empty()).then(|| view! {
+                                <ul class="form-error" role="alert" data-testid="disable-failures">
+                                    {list.into_iter().map(|(name, message)| view! {
+                                        <li>{tr("DISABLE_FAILED", &[("name", &name), ("message", &message)])}</li>
+                                    }).collect_view()}
+                                </ul>
+                            })
+                        }}
+                    </div>
+                    <DialogActions>
+                        <Button
+                            appearance=ButtonAppearance::Secondary
+                            button_type=ButtonType::Button
+                            attr:data-testid="dialog-cancel"
+                            on_click=move |_| open.set(false)
+                        >{move || t("CANCEL")}</Button>
+                        <Button
+                            appearance=ButtonAppearance::Primary
+                            class="button--danger"
+                            button_type=ButtonType::Submit
+                            attr:data-testid="disable-ok"
+                            disabled=Signal::derive(move || busy.get() || !confirmed())
+                            loading=busy
+                        >{move || t("DISABLE")}</Button>
+                    </DialogActions>
+                </DialogBody>
+                </form>
+            </DialogSurface>
+        </Dialog>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(name: &str) -> DisableTarget {
+        DisableTarget {
+            namespace: "ns".into(),
+            name: name.into(),
+            uid: None,
+        }
+    }
+
+    #[test]
+    fn confirmation_needs_every_name_exactly() {
+        let one = [target("kubesphere-router-demo")];
+        assert!(is_confirmed("kubesphere-router-demo", &one));
+        assert!(is_confirmed("  kubesphere-router-demo ", &one));
+        assert!(!is_confirmed("kubesphere-router-dem", &one));
+        assert!(!is_confirmed("", &one));
+        assert!(!is_confirmed("", &[]));
+        let two = [target("a"), target("b")];
+        assert_eq!(confirmation_text(&two), "a, b");
+        assert!(is_confirmed("a, b", &two));
+        assert!(is_confirmed("b,a", &two));
+        assert!(!is_confirmed("a", &two));
+        assert!(!is_confirmed("a, b, c", &two));
+        assert!(!is_confirmed("a, a", &two));
+    }
+}

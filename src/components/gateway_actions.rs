@@ -1,0 +1,120 @@
+//! What can be done to a gateway: the card's **Manage** menu (Edit, Disable) and the
+//! **Enable Gateway** button. Each action checks the user's permission (SelfSubjectAccessReview)
+//! and is disabled with the reason shown when it is denied or not possible; the dialogs they open
+//! live here too.
+
+use gateway_model::gateway::Gateway;
+use gateway_model::names::GatewayScope;
+use leptos::ev;
+use leptos::html::Div;
+use leptos::prelude::*;
+use thaw::{Button, ButtonAppearance};
+use wasm_bindgen::JsCast;
+
+use crate::components::disable_dialog::{DisableDialog, DisableTarget};
+use crate::components::gateway_dialog::{DialogTarget, GatewayDialog};
+use crate::i18n::t;
+use crate::state::permissions::GatewayAccess;
+
+/// The Manage menu of a gateway card.
+#[component]
+pub fn ManageMenu(#[prop(into)] gateway: Signal<Gateway>, access: GatewayAccess) -> impl IntoView {
+    let expanded = RwSignal::new(false);
+    let editing = RwSignal::new(None::<Gateway>);
+    let disabling = RwSignal::new(None::<Vec<DisableTarget>>);
+    let root = NodeRef::<Div>::new();
+    let deleting = move || gateway.with(Gateway::is_deleting);
+    let reason = move |verb: &str| {
+        if deleting() {
+            Some(t("GATEWAY_IS_DISABLING"))
+        } else {
+            access.denied_tip(verb)
+        }
+    };
+    let close_on_focus_out = move |ev: ev::FocusEvent| {
+        let inside = ev
+            .related_target()
+            .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+            .zip(root.get())
+            .is_some_and(|(node, root)| {
+                let root: &web_sys::Node = root.as_ref();
+                root.contains(Some(&node))
+            });
+        if !inside {
+            expanded.set(false);
+        }
+    };
+    let item = move |verb: &'static str,
+                     label: &'static str,
+                     testid: &'static str,
+                     run: Callback<()>| {
+        view! {
+            <button
+                type="button"
+                role="menuitem"
+                class="menu__item"
+                data-testid=testid
+                disabled=move || reason(verb).is_some() || !access.allows(verb)
+                on:click=move |_| { expanded.set(false); run.run(()); }
+            >
+                <span>{move || t(label)}</span>
+                {move || reason(verb).map(|r| view! { <span class="menu__item-reason">{r}</span> })}
+            </button>
+        }
+    };
+    view! {
+        <div class="menu" node_ref=root on:focusout=close_on_focus_out
+            on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { expanded.set(false); }>
+            <Button
+                appearance=ButtonAppearance::Secondary
+                attr:data-testid="manage-button"
+                attr:aria-haspopup="menu"
+                attr:aria-expanded=move || expanded.get().to_string()
+                on_click=move |_| expanded.update(|e| *e = !*e)
+            >{move || t("MANAGE")}</Button>
+            <Show when=move || expanded.get()>
+                <div class="menu__list" role="menu" data-testid="manage-menu">
+                    {item("patch", "EDIT", "manage-edit", Callback::new(move |_| editing.set(Some(gateway.get_untracked()))))}
+                    {item("delete", "DISABLE", "manage-disable", Callback::new(move |_| disabling.set(Some(vec![DisableTarget::of(&gateway.get_untracked())]))))}
+                </div>
+            </Show>
+            {move || editing.get().map(|g| view! {
+                <GatewayDialog target=DialogTarget::Edit { gateway: Box::new(g) } on_close=Callback::new(move |_| editing.set(None))/>
+            })}
+            {move || disabling.get().map(|targets| view! {
+                <DisableDialog targets on_close=Callback::new(move |_| disabling.set(None))/>
+            })}
+        </div>
+    }
+}
+
+/// The Enable Gateway button of an empty state; `blocked` explains why a gateway cannot be
+/// enabled here (e.g. the cluster gateway exists), in addition to permissions.
+#[component]
+pub fn EnableGatewayButton(
+    scope: GatewayScope,
+    working_namespace: Option<String>,
+    access: GatewayAccess,
+    #[prop(optional, into)] blocked: Signal<Option<String>>,
+) -> impl IntoView {
+    let creating = RwSignal::new(false);
+    let reason = move || blocked.get().or_else(|| access.denied_tip("create"));
+    let target = StoredValue::new(DialogTarget::Create {
+        scope,
+        working_namespace,
+    });
+    view! {
+        <div class="enable-action">
+            <Button
+                appearance=ButtonAppearance::Primary
+                attr:data-testid="enable-gateway"
+                disabled=Signal::derive(move || reason().is_some() || !access.allows("create"))
+                on_click=move |_| creating.set(true)
+            >{move || t("ENABLE_GATEWAY")}</Button>
+            {move || reason().map(|r| view! { <p class="action-reason" data-testid="enable-reason">{r}</p> })}
+            {move || creating.get().then(|| view! {
+                <GatewayDialog target=target.get_value() on_close=Callback::new(move |_| creating.set(false))/>
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,119 @@
+//! What the user may do with gateways in a namespace, asked once per view with
+//! SelfSubjectAccessReview (`kubectl auth can-i`). Buttons for denied actions are disabled with a
+//! tooltip naming the missing permission; when the review itself fails the action stays enabled
+//! and the server's 403, if any, is shown.
+
+use gateway_model::names::{GATEWAY_GROUP, GATEWAY_PLURAL};
+use leptos::prelude::*;
+
+use crate::api::access::can_i;
+use crate::api::KubeClient;
+use crate::i18n::tr;
+
+/// The answer for one verb.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Access {
+    /// The review is in flight.
+    Checking,
+    /// Allowed (or the review could not be made: the server decides).
+    Allowed,
+    /// Denied, with the authorizer's reason when it gave one.
+    Denied { reason: Option<String> },
+}
+
+impl Access {
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Access::Allowed)
+    }
+}
+
+/// The gateway verbs the UI needs in one namespace.
+#[derive(Clone, Copy)]
+pub struct GatewayAccess {
+    pub namespace: StoredValue<String>,
+    pub create: Signal<Access>,
+    pub patch: Signal<Access>,
+    pub delete: Signal<Access>,
+}
+
+fn review(
+    client: KubeClient,
+    verb: &'static str,
+    namespace: String,
+    name: Option<String>,
+) -> Signal<Access> {
+    let answer = LocalResource::new(move || {
+        let client = client.clone();
+        let namespace = namespace.clone();
+        let name = name.clone();
+        async move {
+            let answer = can_i(
+                &client,
+                verb,
+                GATEWAY_GROUP,
+                GATEWAY_PLURAL,
+                Some(&namespace),
+                name.as_deref(),
+            );
+            match answer.await {
+                Ok(a) if a.allowed => Access::Allowed,
+                Ok(a) => Access::Denied { reason: a.reason },
+                Err(_) => Access::Allowed,
+            }
+        }
+    });
+    Signal::derive(move || answer.get().unwrap_or(Access::Checking))
+}
+
+impl GatewayAccess {
+    /// Reviews create on gateways in `namespace`, and patch and delete of the gateway `name`
+    /// there (RBAC may grant those per object).
+    pub fn check(client: KubeClient, namespace: &str, name: &str) -> Self {
+        let ns = || namespace.to_string();
+        let name = Some(name.to_string());
+        GatewayAccess {
+            namespace: StoredValue::new(ns()),
+            create: review(client.clone(), "create", ns(), None),
+            patch: review(client.clone(), "patch", ns(), name.clone()),
+            delete: review(client, "delete", ns(), name),
+        }
+    }
+
+    /// The tooltip for a denied verb; `None` when allowed or still checking.
+    pub fn denied_tip(&self, verb: &str) -> Option<String> {
+        let access = match verb {
+            "create" => self.create.get(),
+            "patch" => self.patch.get(),
+            _ => self.delete.get(),
+        };
+        match access {
+            Access::Denied { reason } => {
+                let mut tip = tr(
+                    "NO_PERMISSION",
+                    &[
+                        ("verb", verb),
+                        ("resource", &format!("{GATEWAY_PLURAL}.{GATEWAY_GROUP}")),
+                        ("namespace", &self.namespace.get_value()),
+                    ],
+                );
+                if let Some(r) = reason {
+                    tip.push_str(" (");
+                    tip.push_str(&r);
+                    tip.push(')');
+                }
+                Some(tip)
+            }
+            _ => None,
+        }
+    }
+
+    /// True when the verb may be attempted (allowed, or the review failed).
+    pub fn allows(&self, verb: &str) -> bool {
+        match verb {
+            "create" => self.create.get(),
+            "patch" => self.patch.get(),
+            _ => self.delete.get(),
+        }
+        .is_allowed()
+    }
+}
