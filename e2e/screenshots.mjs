@@ -17,11 +17,38 @@ const pages = [
   { name: 'project-page', scenario: 'projects', path: '/projects/shop/gateways', wait: 'gateway-card' },
   { name: 'hostile', scenario: 'hostile', path: '/clusters/gateways', wait: 'gateway-card' },
   { name: 'api-unreachable', scenario: null, path: '/clusters/gateways', wait: 'api-error' },
+  {
+    name: 'enable-dialog', scenario: 'empty', path: '/clusters/gateways', wait: 'enable-gateway',
+    act: async (page) => {
+      await page.getByTestId('enable-gateway').click();
+      await page.getByTestId('access-mode-LoadBalancer').check();
+      await page.getByTestId('annotation-add').click();
+      await page.getByTestId('annotation-key').last().fill('Bad Key/x');
+      await page.getByTestId('config-add').click();
+      await page.getByTestId('config-key').last().fill('proxy-read-timeout');
+      await page.getByTestId('config-value').last().fill('soon');
+    },
+  },
+  {
+    name: 'manage-menu', scenario: 'nodeport', path: '/clusters/gateways', wait: 'gateway-card', as: 'viewer',
+    act: async (page) => { await page.getByTestId('manage-button').click(); },
+  },
+  {
+    name: 'disable-dialog', scenario: 'nodeport', path: '/clusters/gateways', wait: 'gateway-card',
+    act: async (page) => {
+      await page.getByTestId('manage-button').click();
+      await page.getByTestId('manage-disable').click();
+      await page.getByTestId('disable-confirm-input').fill('kubesphere-router');
+    },
+  },
+  { name: 'project-enable-blocked', scenario: 'nodeport', path: '/projects/demo/gateways', wait: 'enable-reason' },
 ];
 const browser = await pw.launch({ headless: true, ...chromium });
 try {
-  for (const p of pages) {
-    const url = p.scenario ? (await launch({ scenario: p.scenario })).url : (await startApp(`http://127.0.0.1:${await freePort()}`)).url;
+  // `node screenshots.mjs enable-dialog manage-menu`: only these
+  const only = process.argv.slice(2);
+  for (const p of pages.filter((x) => !only.length || only.includes(x.name))) {
+    const url = p.scenario ? (await launch({ scenario: p.scenario, as: p.as ?? 'admin' })).url : (await startApp(`http://127.0.0.1:${await freePort()}`)).url;
     for (const theme of ['light', 'dark']) {
       for (const lang of ['en', 'zh']) {
         const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -32,7 +59,8 @@ try {
         const page = await context.newPage();
         await page.goto(url + p.path);
         await page.getByTestId(p.wait).first().waitFor({ timeout: 20_000 });
-        await page.waitForTimeout(300);
+        if (p.act) await p.act(page);
+        await page.waitForTimeout(400);
         const file = path.join(out, `${p.name}-${theme}-${lang}.png`);
         await page.screenshot({ path: file });
         console.log(file);

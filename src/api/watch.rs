@@ -83,6 +83,54 @@ fn event_resource_version<K: kube_core::Resource>(event: &WatchEvent<K>) -> Opti
     }
 }
 
+/// Lists everything, in chunks of `params.limit` when it is set (following `continue` tokens,
+/// as `kubectl get --chunk-size` does): each response stays small, and all chunks belong to
+/// the snapshot of the first, whose resourceVersion the watch starts from. An expired token
+/// (410) restarts the list.
+pub async fn list_all<K>(
+    client: &KubeClient,
+    request: &Request,
+    params: &ListParams,
+    signal: Option<&AbortSignal>,
+) -> Result<ObjectList<K>, ApiError>
+where
+    K: DeserializeOwned + Clone,
+{
+    let mut attempts = 0;
+    'restart: loop {
+        let mut params = params.clone();
+        params.continue_token = None;
+        let mut all: Option<ObjectList<K>> = None;
+        loop {
+            let list = request.list(&params).map_err(|e| ApiError::Decode {
+                url: String::new(),
+                message: e.to_string(),
+            })?;
+            let chunk = match client.json::<ObjectList<K>>(list, signal).await {
+                Ok(chunk) => chunk,
+                Err(e) if e.is_gone() && all.is_some() && attempts < 3 => {
+                    attempts += 1;
+                    continue 'restart;
+                }
+                Err(e) => return Err(e),
+            };
+            let next = chunk.metadata.continue_.clone().filter(|c| !c.is_empty());
+            match &mut all {
+                None => all = Some(chunk),
+                Some(acc) => acc.items.extend(chunk.items),
+            }
+            match next {
+                Some(token) if params.limit.is_some() => params.continue_token = Some(token),
+                _ => break,
+            }
+        }
+        let mut all = all.expect("at least one chunk");
+        all.metadata.continue_ = None;
+        all.metadata.remaining_item_count = None;
+        return Ok(all);
+    }
+}
+
 /// Runs list+watch until `stopped` is set or `signal` aborts. `on_update` receives every
 /// update in order. Never returns an error: failures are reported and retried.
 pub async fn list_watch<K, F>(
@@ -101,36 +149,21 @@ pub async fn list_watch<K, F>(
     while !stopped.get() {
         let resource_version = match resume_from.clone() {
             Some(rv) => rv,
-            None => {
-                let list = match request.list(&list_params) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        on_update(WatchUpdate::Failed {
-                            error: ApiError::Decode {
-                                url: String::new(),
-                                message: e.to_string(),
-                            },
-                            retry_in_ms: 0,
-                        });
-                        return;
-                    }
-                };
-                match client.json::<ObjectList<K>>(list, signal.as_ref()).await {
-                    Ok(list) => {
-                        let rv = list.metadata.resource_version.clone().unwrap_or_default();
-                        on_update(WatchUpdate::Listed(list));
-                        rv
-                    }
-                    Err(ApiError::Aborted) => return,
-                    Err(error) => {
-                        let retry_in_ms = backoff_ms(failures);
-                        failures += 1;
-                        on_update(WatchUpdate::Failed { error, retry_in_ms });
-                        sleep(retry_in_ms).await;
-                        continue;
-                    }
+            None => match list_all::<K>(&client, &request, &list_params, signal.as_ref()).await {
+                Ok(list) => {
+                    let rv = list.metadata.resource_version.clone().unwrap_or_default();
+                    on_update(WatchUpdate::Listed(list));
+                    rv
                 }
-            }
+                Err(ApiError::Aborted) => return,
+                Err(error) => {
+                    let retry_in_ms = backoff_ms(failures);
+                    failures += 1;
+                    on_update(WatchUpdate::Failed { error, retry_in_ms });
+                    sleep(retry_in_ms).await;
+                    continue;
+                }
+            },
         };
         if stopped.get() {
             return;

@@ -23,6 +23,32 @@ pub fn ManageMenu(#[prop(into)] gateway: Signal<Gateway>, access: GatewayAccess)
     let editing = RwSignal::new(None::<Gateway>);
     let disabling = RwSignal::new(None::<Vec<DisableTarget>>);
     let root = NodeRef::<Div>::new();
+    // The list is `position: fixed` at the button, so a scrolling table does not clip it.
+    let place = RwSignal::new(String::new());
+    let open_menu = move || {
+        if let Some(el) = root.get_untracked() {
+            let rect = el.get_bounding_client_rect();
+            let width = web_sys::window()
+                .and_then(|w| w.inner_width().ok())
+                .and_then(|w| w.as_f64())
+                .unwrap_or(rect.right());
+            let height = web_sys::window()
+                .and_then(|w| w.inner_height().ok())
+                .and_then(|h| h.as_f64())
+                .unwrap_or(rect.bottom());
+            // open upwards when the lower half of the window has no room
+            let vertical = if rect.bottom() > height * 0.6 {
+                format!("bottom: {}px", (height - rect.top() + 4.0).max(0.0))
+            } else {
+                format!("top: {}px", rect.bottom() + 4.0)
+            };
+            place.set(format!(
+                "{vertical}; right: {}px",
+                (width - rect.right()).max(0.0)
+            ));
+        }
+        expanded.update(|e| *e = !*e);
+    };
     let deleting = move || gateway.with(Gateway::is_deleting);
     let reason = move |verb: &str| {
         if deleting() {
@@ -70,10 +96,10 @@ pub fn ManageMenu(#[prop(into)] gateway: Signal<Gateway>, access: GatewayAccess)
                 attr:data-testid="manage-button"
                 attr:aria-haspopup="menu"
                 attr:aria-expanded=move || expanded.get().to_string()
-                on_click=move |_| expanded.update(|e| *e = !*e)
+                on_click=move |_| open_menu()
             >{move || t("MANAGE")}</Button>
             <Show when=move || expanded.get()>
-                <div class="menu__list" role="menu" data-testid="manage-menu">
+                <div class="menu__list" role="menu" data-testid="manage-menu" style=move || place.get()>
                     {item("patch", "EDIT", "manage-edit", Callback::new(move |_| editing.set(Some(gateway.get_untracked()))))}
                     {item("delete", "DISABLE", "manage-disable", Callback::new(move |_| disabling.set(Some(vec![DisableTarget::of(&gateway.get_untracked())]))))}
                 </div>

@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::app::use_client;
 use crate::i18n::{t, tr, use_i18n};
-use crate::state::namespaces::watch_namespaces;
+use crate::state::namespaces::NamespaceList;
 
 /// The project named in the current URL (`/projects/<ns>/…`), if any.
 pub fn project_in_path(path: &str) -> Option<String> {
@@ -22,7 +22,7 @@ pub fn project_in_path(path: &str) -> Option<String> {
 pub fn SideNav() -> impl IntoView {
     let client = use_client();
     let i18n = use_i18n();
-    let namespaces = watch_namespaces(client);
+    let namespaces = NamespaceList::load(client);
     let location = use_location();
     let navigate = use_navigate();
     let current_project = Memo::new(move |_| project_in_path(&location.pathname.get()));
@@ -39,9 +39,7 @@ pub fn SideNav() -> impl IntoView {
             .get()
             .or_else(|| remembered.get())
             .or_else(|| {
-                namespaces.cache.with(|c| {
-                    let names: Vec<String> =
-                        c.iter().filter_map(|n| n.metadata.name.clone()).collect();
+                namespaces.names.with(|names| {
                     names
                         .iter()
                         .find(|n| !is_system_namespace(n))
@@ -65,6 +63,7 @@ pub fn SideNav() -> impl IntoView {
                     class="side-nav__picker"
                     data-testid="project-picker"
                     aria-label=move || t("SELECT_PROJECT")
+                    on:focus=move |_| namespaces.refresh()
                     prop:value=move || target_project.get().unwrap_or_default()
                     on:change=move |ev| {
                         let project = event_target_value(&ev);
@@ -75,7 +74,7 @@ pub fn SideNav() -> impl IntoView {
                 >
                     <option value="" disabled=true>{move || t("SELECT_PROJECT")}</option>
                     <For
-                        each=move || namespaces.cache.with(|c| c.iter().filter_map(|n| n.metadata.name.clone()).collect::<Vec<_>>())
+                        each=move || namespaces.names.get()
                         key=|name| name.clone()
                         let(name)
                     >
@@ -91,7 +90,7 @@ pub fn SideNav() -> impl IntoView {
                         </option>
                     </For>
                 </select>
-                {move || namespaces.initial_error.get().map(|e| {
+                {move || namespaces.error.get().map(|e| {
                     let message = e.message(i18n.locale.get());
                     view! { <p class="side-nav__hint" role="status">{tr("PROJECTS_UNAVAILABLE", &[("message", &message)])}</p> }
                 })}

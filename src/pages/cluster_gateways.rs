@@ -1,6 +1,5 @@
 //! Cluster → Gateway Settings: banner, tabs Cluster Gateway / Project Gateways (tab in the URL).
 
-use gateway_model::gateway::Gateway;
 use gateway_model::names::{GatewayScope, CLUSTER_GATEWAY_NAME, CONTROLS_NAMESPACE};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -16,9 +15,11 @@ use crate::components::page_banner::PageBanner;
 use crate::components::project_gateway_table::ProjectGatewayTable;
 use crate::components::sync_badge::SyncBadge;
 use crate::i18n::t;
-use crate::state::gateway_workloads::GatewayWorkloads;
+use crate::state::gateway_workloads::NamespaceWorkloads;
 use crate::state::gateways::{watch_all_gateways, watch_gateway};
+use crate::state::legacy::list_legacy_gateways;
 use crate::state::permissions::GatewayAccess;
+use crate::state::working_namespace::watch_working_namespace;
 
 /// Tab values as they appear in `?tab=`.
 pub const TAB_CLUSTER: &str = "cluster";
@@ -70,8 +71,8 @@ fn ClusterGatewayTab() -> impl IntoView {
     let client = use_client();
     let live = watch_gateway(client.clone(), &GatewayScope::Cluster, None);
     let workloads =
-        GatewayWorkloads::watch(client.clone(), CLUSTER_GATEWAY_NAME, CONTROLS_NAMESPACE);
-    let access = GatewayAccess::check(client, CONTROLS_NAMESPACE, CLUSTER_GATEWAY_NAME);
+        NamespaceWorkloads::watch(client.clone(), CONTROLS_NAMESPACE).of(CLUSTER_GATEWAY_NAME);
+    let access = GatewayAccess::check(client, CONTROLS_NAMESPACE, Some(CLUSTER_GATEWAY_NAME));
     let gateway = Memo::new(move |_| live.cache.with(|c| c.iter().next().cloned()));
     // Only presence decides what is rendered: edits to the gateway update the card in place
     // (an open dialog or menu survives them).
@@ -115,17 +116,28 @@ fn ClusterGatewayTab() -> impl IntoView {
 
 #[component]
 fn ProjectGatewaysTab() -> impl IntoView {
-    let live = watch_all_gateways(use_client());
-    let gateways = Memo::new(move |_| {
-        live.cache.with(|c| {
-            c.iter()
-                .filter(|g: &&Gateway| g.scope().is_some_and(|s| !s.is_cluster()))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
+    let client = use_client();
+    let live = watch_all_gateways(client.clone());
+    let working_namespace = watch_working_namespace(client.clone());
+    let legacy = list_legacy_gateways(client.clone());
+    Effect::new(move |_| {
+        if live.listed.get() {
+            crate::perf::mark_first_data();
+        }
     });
     view! {
         <div class="tab-toolbar"><SyncBadge state=live.sync/></div>
-        <ProjectGatewayTable gateways=gateways listed=live.listed/>
+        {move || live.initial_error.get().map(|error| view! { <InlineError error/> })}
+        // A new working namespace means new workload watches: the old ones are dropped.
+        {move || {
+            let namespace = working_namespace.get().as_option().map(str::to_string);
+            let workloads = namespace.as_deref().map(|ns| NamespaceWorkloads::watch(client.clone(), ns));
+            let access = GatewayAccess::check(
+                client.clone(),
+                namespace.as_deref().unwrap_or(CONTROLS_NAMESPACE),
+                None,
+            );
+            view! { <ProjectGatewayTable live workloads access legacy/> }
+        }}
     }
 }

@@ -2,7 +2,7 @@
 //! project's own gateway or its empty state.
 
 use gateway_model::gateway::Gateway;
-use gateway_model::names::GatewayScope;
+use gateway_model::names::{GatewayScope, CLUSTER_GATEWAY_NAME, CONTROLS_NAMESPACE};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -14,7 +14,9 @@ use crate::components::inline_error::InlineError;
 use crate::components::page_banner::PageBanner;
 use crate::components::sync_badge::SyncBadge;
 use crate::i18n::t;
+use crate::state::gateway_workloads::{GatewayWorkloads, NamespaceWorkloads};
 use crate::state::gateways::watch_gateway;
+use crate::state::legacy::list_legacy_gateways;
 use crate::state::live::LiveList;
 use crate::state::permissions::GatewayAccess;
 use crate::state::working_namespace::watch_working_namespace;
@@ -25,17 +27,31 @@ pub fn ProjectGatewaysPage() -> impl IntoView {
     let project = Memo::new(move |_| params.with(|p| p.get("project")).unwrap_or_default());
     let client = use_client();
     let working_namespace = watch_working_namespace(client.clone());
-    let cluster = watch_gateway(client, &GatewayScope::Cluster, None);
+    let cluster = watch_gateway(client.clone(), &GatewayScope::Cluster, None);
+    let legacy = list_legacy_gateways(client.clone());
     view! {
         <div class="page">
             <PageBanner title=Signal::derive(|| t("GATEWAY_SETTINGS")) description=Signal::derive(|| t("PROJECT_GATEWAY_DESC"))/>
             <div class="page__body">
-                <ClusterGatewayReadOnly cluster/>
-                // A new project or working namespace means a new watch: the old one is dropped.
+                // A new project or working namespace means new watches: the old ones are dropped.
                 {move || {
                     let project = project.get();
                     let namespace = working_namespace.get().as_option().map(str::to_string);
-                    view! { <ProjectGateway project working_namespace=namespace cluster/> }
+                    let scope = GatewayScope::for_project(&project);
+                    let own_namespace = scope.gateway_namespace(namespace.as_deref());
+                    // One Services + one Deployments watch for the page; the cluster card shares
+                    // them when both gateways live in the same namespace (the default).
+                    let shared = NamespaceWorkloads::watch(client.clone(), &own_namespace);
+                    let cluster_workloads =
+                        (own_namespace == CONTROLS_NAMESPACE).then(|| shared.of(CLUSTER_GATEWAY_NAME));
+                    let legacy_here = Signal::derive({
+                        let project = project.clone();
+                        move || legacy.with(|l| l.as_ref().is_some_and(|l| l.iter().any(|g| g.project == project)))
+                    });
+                    view! {
+                        <ClusterGatewayReadOnly cluster workloads=cluster_workloads/>
+                        <ProjectGateway project working_namespace=namespace cluster workloads=shared legacy_here/>
+                    }
                 }}
             </div>
         </div>
@@ -43,7 +59,10 @@ pub fn ProjectGatewaysPage() -> impl IntoView {
 }
 
 #[component]
-fn ClusterGatewayReadOnly(cluster: LiveList<Gateway>) -> impl IntoView {
+fn ClusterGatewayReadOnly(
+    cluster: LiveList<Gateway>,
+    workloads: Option<GatewayWorkloads>,
+) -> impl IntoView {
     let gateway = Memo::new(move |_| cluster.cache.with(|c| c.iter().next().cloned()));
     let exists = Memo::new(move |_| gateway.with(Option::is_some));
     move || {
@@ -52,7 +71,10 @@ fn ClusterGatewayReadOnly(cluster: LiveList<Gateway>) -> impl IntoView {
             view! {
                 <div class="coexistence-tip">
                     <p class="coexistence-tip__text" data-testid="coexistence-tip">{move || t("CLUSTER_GATEWAY_GUIDE_DESC")}</p>
-                    <GatewaySummary gateway=g title_key="CLUSTER_GATEWAY"/>
+                    {match workloads {
+                        Some(workloads) => view! { <GatewaySummary gateway=g title_key="CLUSTER_GATEWAY" workloads/> }.into_any(),
+                        None => view! { <GatewaySummary gateway=g title_key="CLUSTER_GATEWAY"/> }.into_any(),
+                    }}
                 </div>
             }
         })
@@ -64,6 +86,9 @@ fn ProjectGateway(
     project: String,
     working_namespace: Option<String>,
     cluster: LiveList<Gateway>,
+    workloads: NamespaceWorkloads,
+    /// A legacy (3.0/3.1) gateway serves this project.
+    legacy_here: Signal<bool>,
 ) -> impl IntoView {
     let client = use_client();
     let scope = GatewayScope::for_project(&project);
@@ -71,18 +96,22 @@ fn ProjectGateway(
     let access = GatewayAccess::check(
         client,
         &scope.gateway_namespace(working_namespace.as_deref()),
-        &scope.gateway_name(),
+        Some(&scope.gateway_name()),
     );
     let gateway = Memo::new(move |_| own.cache.with(|c| c.iter().next().cloned()));
     let exists = Memo::new(move |_| gateway.with(Option::is_some));
     // KubeSphere's backend refuses a project gateway while the cluster gateway exists; say so
     // before the user fills in the dialog.
     let blocked = Signal::derive(move || {
-        cluster
-            .cache
-            .with(|c| !c.is_empty())
-            .then(|| t("PROJECT_GATEWAY_BLOCKED_BY_CLUSTER"))
+        if cluster.cache.with(|c| !c.is_empty()) {
+            Some(t("PROJECT_GATEWAY_BLOCKED_BY_CLUSTER"))
+        } else if legacy_here.get() {
+            Some(t("PROJECT_GATEWAY_BLOCKED_BY_LEGACY"))
+        } else {
+            None
+        }
     });
+    let own_workloads = workloads.of(&scope.gateway_name());
     Effect::new(move |_| {
         if cluster.listed.get() && own.listed.get() {
             crate::perf::mark_first_data();
@@ -102,7 +131,7 @@ fn ProjectGateway(
             if exists.get() {
                 let g = Signal::derive(move || gateway.get().unwrap_or_default());
                 view! {
-                    <GatewaySummary gateway=g title_key="PROJECT_GATEWAY">
+                    <GatewaySummary gateway=g title_key="PROJECT_GATEWAY" workloads=own_workloads>
                         <ManageMenu gateway=g access/>
                     </GatewaySummary>
                 }

@@ -1,66 +1,135 @@
-//! Live view of what a gateway runs on: its Service (address, node ports), its Deployment
-//! (ready replicas) and the nodes (control-plane InternalIPs for NodePort). KubeSphere's API
-//! computes these server-side (reference §2.4); over the plain API we watch them.
+//! Live view of what gateways run on: their Services (address, node ports), Deployments (ready
+//! replicas) and the nodes (control-plane InternalIPs for NodePort). KubeSphere's API computes
+//! these server-side (reference §2.4); over the plain API we watch them.
+//!
+//! Connection budget: browsers open at most 6 HTTP/1.1 connections per host and every watch
+//! holds one (kubectl proxy and trunk serve speak HTTP/1.1). So the watches are per *namespace*,
+//! shared by every card and table row of a page — one Services and one Deployments watch of the
+//! working namespace (selected by the ingress-nginx labels the chart sets) — and the nodes are
+//! listed once per view (control-plane addresses rarely change) instead of watched.
 
 use gateway_model::health::{self, NoAddressReason};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Node, Service};
 use kube_core::params::ListParams;
-use kube_core::{Request, Resource};
+use kube_core::{ObjectList, Request, Resource};
 use leptos::prelude::*;
 
 use super::live::LiveList;
-use crate::api::KubeClient;
+use crate::api::{abort_on_cleanup, ApiError, KubeClient};
 
-/// The watches behind one gateway card.
+/// Labels every gateway Service and Deployment carries (ingress-nginx chart, reference §1.2).
+pub const CONTROLLER_SELECTOR: &str =
+    "app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/component=controller";
+
+/// The nodes, listed once: `None` while loading.
+pub type NodesResult = Option<Result<Vec<Node>, ApiError>>;
+
+/// Services, Deployments and nodes behind the gateways of one namespace.
 #[derive(Clone, Copy)]
-pub struct GatewayWorkloads {
-    pub service: LiveList<Service>,
-    pub deployment: LiveList<Deployment>,
-    pub nodes: LiveList<Node>,
+pub struct NamespaceWorkloads {
+    pub namespace: StoredValue<String>,
+    pub services: LiveList<Service>,
+    pub deployments: LiveList<Deployment>,
+    pub nodes: RwSignal<NodesResult>,
 }
 
-impl GatewayWorkloads {
-    /// Watches the Service and Deployment named like the gateway in its namespace, and all nodes.
-    pub fn watch(client: KubeClient, gateway_name: &str, namespace: &str) -> Self {
-        let by_name = || ListParams::default().fields(&format!("metadata.name={gateway_name}"));
-        GatewayWorkloads {
-            service: LiveList::start(
+impl NamespaceWorkloads {
+    /// Starts the two watches of `namespace` and the node list; all stop with the view.
+    pub fn watch(client: KubeClient, namespace: &str) -> Self {
+        let selector = || ListParams::default().labels(CONTROLLER_SELECTOR);
+        let nodes = RwSignal::new(None);
+        let signal = abort_on_cleanup();
+        let nodes_client = client.clone();
+        leptos::task::spawn_local(async move {
+            let request = Request::new(Node::url_path(&(), None)).list(&ListParams::default());
+            let result = match request {
+                Ok(r) => nodes_client
+                    .json::<ObjectList<Node>>(r, signal.as_ref())
+                    .await
+                    .map(|l| l.items),
+                Err(e) => Err(ApiError::Decode {
+                    url: String::new(),
+                    message: e.to_string(),
+                }),
+            };
+            if !matches!(result, Err(ApiError::Aborted)) {
+                nodes.try_set(Some(result));
+            }
+        });
+        NamespaceWorkloads {
+            namespace: StoredValue::new(namespace.to_string()),
+            services: LiveList::start(
                 client.clone(),
                 Request::new(Service::url_path(&(), Some(namespace))),
-                by_name(),
+                selector(),
             ),
-            deployment: LiveList::start(
-                client.clone(),
-                Request::new(Deployment::url_path(&(), Some(namespace))),
-                by_name(),
-            ),
-            nodes: LiveList::start(
+            deployments: LiveList::start(
                 client,
-                Request::new(Node::url_path(&(), None)),
-                ListParams::default(),
+                Request::new(Deployment::url_path(&(), Some(namespace))),
+                selector(),
             ),
+            nodes,
         }
     }
 
+    /// The view of one gateway (Service and Deployment are named like the gateway).
+    pub fn of(self, gateway_name: &str) -> GatewayWorkloads {
+        GatewayWorkloads {
+            shared: self,
+            name: StoredValue::new(gateway_name.to_string()),
+        }
+    }
+}
+
+/// The workloads of one gateway, read from its namespace's shared watches.
+#[derive(Clone, Copy)]
+pub struct GatewayWorkloads {
+    shared: NamespaceWorkloads,
+    name: StoredValue<String>,
+}
+
+impl GatewayWorkloads {
     pub fn service_now(&self) -> Option<Service> {
-        self.service.cache.with(|c| c.iter().next().cloned())
+        let (ns, name) = (self.shared.namespace.get_value(), self.name.get_value());
+        self.shared
+            .services
+            .cache
+            .with(|c| c.get(&ns, &name).cloned())
     }
 
     pub fn deployment_now(&self) -> Option<Deployment> {
-        self.deployment.cache.with(|c| c.iter().next().cloned())
+        let (ns, name) = (self.shared.namespace.get_value(), self.name.get_value());
+        self.shared
+            .deployments
+            .cache
+            .with(|c| c.get(&ns, &name).cloned())
+    }
+
+    /// True once the Services have been listed.
+    pub fn services_listed(&self) -> bool {
+        self.shared.services.listed.get()
     }
 
     /// The gateway's addresses, or why there is none; `None` while still loading.
     pub fn addresses(&self) -> Option<Result<Vec<String>, NoAddressReason>> {
-        if !self.service.listed.get() {
+        if !self.shared.services.listed.get() {
             return None;
         }
         let service = self.service_now();
-        let nodes_listed =
-            self.nodes.listed.get() && self.nodes.initial_error.with(Option::is_none);
-        let nodes: Option<Vec<Node>> =
-            nodes_listed.then(|| self.nodes.cache.with(|c| c.iter().cloned().collect()));
+        let nodes: Option<Vec<Node>> = self
+            .shared
+            .nodes
+            .with(|n| n.as_ref().and_then(|r| r.as_ref().ok().cloned()));
+        let nodes_loading = self.shared.nodes.with(Option::is_none);
+        let node_port = service
+            .as_ref()
+            .and_then(|s| s.spec.as_ref())
+            .and_then(|s| s.type_.as_deref())
+            == Some("NodePort");
+        if nodes_loading && node_port {
+            return None;
+        }
         Some(health::gateway_addresses(
             service.as_ref(),
             nodes.as_deref(),

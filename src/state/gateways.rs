@@ -23,11 +23,14 @@ pub fn watch_gateway(
     )
 }
 
-/// Watches every Gateway in the cluster.
+/// Gateways per list request when listing all of them (large clusters have one per project).
+pub const LIST_CHUNK: u32 = 250;
+
+/// Watches every Gateway in the cluster (listed in chunks of [`LIST_CHUNK`]).
 pub fn watch_all_gateways(client: KubeClient) -> LiveList<Gateway> {
     LiveList::start(
         client,
         Request::new(Gateway::url_path(&(), None)),
-        ListParams::default(),
+        ListParams::default().limit(LIST_CHUNK),
     )
 }

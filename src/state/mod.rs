@@ -2,6 +2,7 @@
 
 pub mod gateway_workloads;
 pub mod gateways;
+pub mod legacy;
 pub mod live;
 pub mod namespaces;
 pub mod permissions;

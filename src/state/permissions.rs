@@ -67,10 +67,10 @@ fn review(
 
 impl GatewayAccess {
     /// Reviews create on gateways in `namespace`, and patch and delete of the gateway `name`
-    /// there (RBAC may grant those per object).
-    pub fn check(client: KubeClient, namespace: &str, name: &str) -> Self {
+    /// there (RBAC may grant those per object), or of any gateway there when `name` is `None`.
+    pub fn check(client: KubeClient, namespace: &str, name: Option<&str>) -> Self {
         let ns = || namespace.to_string();
-        let name = Some(name.to_string());
+        let name = name.map(str::to_string);
         GatewayAccess {
             namespace: StoredValue::new(ns()),
             create: review(client.clone(), "create", ns(), None),

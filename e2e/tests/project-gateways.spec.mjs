@@ -1,0 +1,134 @@
+// Project Gateways table (cluster page) and Project → Gateway Settings: search, sort, pages,
+// live workloads, batch disable, coexistence rules, legacy gateways, enabling a project gateway.
+import { test, expect } from '@playwright/test';
+import { launch, kubectl, stopAll } from '../harness.mjs';
+
+test.afterEach(stopAll);
+
+const CS = 'kubesphere-controls-system';
+
+test('table: live workloads per row, search, sort, batch disable', async ({ page }) => {
+  const env = await launch({ scenario: 'projects' });
+  await page.goto(env.url + '/clusters/gateways?tab=project');
+  const rows = page.getByTestId('project-gateway-row');
+  await expect(rows).toHaveCount(3);
+  await expect(page.getByTestId('table-total')).toHaveText('Total: 3');
+  // workloads from the shared watches of the working namespace
+  const demo = rows.filter({ hasText: 'kubesphere-router-demo' });
+  await expect(demo.getByTestId('row-address')).toHaveText('192.168.0.2');
+  await expect(demo.getByTestId('row-node-ports')).toHaveText(/^HTTP \d+ · HTTPS \d+$/);
+  await expect(demo.getByTestId('row-replicas')).toHaveText('1/1');
+  await expect(demo.getByTestId('row-health')).toHaveText('Running');
+  const shop = rows.filter({ hasText: 'kubesphere-router-shop' });
+  await expect(shop.getByTestId('row-address')).toHaveText(/^139\.198\./, { timeout: 15_000 });
+
+  // sort by name, both directions (aria-sort follows)
+  await page.getByTestId('sort-NAME').click();
+  await expect(page.getByTestId('row-project')).toHaveText(['blog', 'demo', 'shop']);
+  await page.getByTestId('sort-NAME').click();
+  await expect(page.getByTestId('row-project')).toHaveText(['shop', 'demo', 'blog']);
+  await expect(page.locator('th[aria-sort="descending"]')).toHaveCount(1);
+
+  // search by project
+  await page.getByTestId('table-search').fill('SHO');
+  await expect(page.getByTestId('row-project')).toHaveText(['shop']);
+  await page.getByTestId('table-search').fill('nothing-like-this');
+  await expect(page.getByTestId('table-empty')).toHaveText('No Matching Result Found');
+  await page.getByTestId('table-search').fill('');
+
+  // a scale made with kubectl shows up in the row
+  await kubectl(env.cluster, ['patch', 'gateway', '-n', CS, 'kubesphere-router-demo', '--type=merge', '-p', '{"spec":{"deployment":{"replicas":2}}}']);
+  await expect(demo.getByTestId('row-replicas')).toHaveText('2/2', { timeout: 15_000 });
+
+  // batch disable two of them: both names must be typed
+  await expect(page.getByTestId('batch-disable')).toBeDisabled();
+  await demo.getByTestId('row-select').check();
+  await rows.filter({ hasText: 'kubesphere-router-blog' }).getByTestId('row-select').check();
+  await expect(page.getByTestId('batch-disable')).toHaveText('Disable (2)');
+  await page.getByTestId('batch-disable').click();
+  const dialog = page.getByTestId('disable-dialog');
+  await expect(dialog).toContainText('Disable Multiple Gateways');
+  await dialog.getByTestId('disable-confirm-input').fill('kubesphere-router-demo');
+  await expect(dialog.getByTestId('disable-ok')).toBeDisabled();
+  await dialog.getByTestId('disable-confirm-input').fill('kubesphere-router-blog, kubesphere-router-demo');
+  await dialog.getByTestId('disable-ok').click();
+  await expect(rows).toHaveCount(1, { timeout: 20_000 });
+  await expect(page.getByTestId('row-project')).toHaveText(['shop']);
+  await expect(page.getByTestId('batch-disable')).toHaveText('Disable (0)');
+});
+
+test('table: row Manage → Edit changes that gateway', async ({ page }) => {
+  const env = await launch({ scenario: 'projects' });
+  await page.goto(env.url + '/clusters/gateways?tab=project');
+  const blog = page.getByTestId('project-gateway-row').filter({ hasText: 'kubesphere-router-blog' });
+  await blog.getByTestId('manage-button').click();
+  await page.getByTestId('manage-edit').click();
+  const dialog = page.getByTestId('gateway-dialog');
+  await expect(dialog).toContainText('Edit Gateway kubesphere-router-blog');
+  await expect(dialog.getByTestId('config-key')).toHaveCount(3);
+  await dialog.getByTestId('tracing').check();
+  await dialog.getByTestId('dialog-ok').click();
+  await expect(dialog).toHaveCount(0);
+  const gw = JSON.parse(await kubectl(env.cluster, ['get', 'gateway', '-n', CS, 'kubesphere-router-blog', '-o', 'json']));
+  expect(gw.spec.deployment.annotations['servicemesh.kubesphere.io/enabled']).toBe('true');
+  expect(gw.spec.controller.config).toEqual({ 'worker-processes': '4', 'proxy-body-size': '8m', 'use-gzip': 'true' });
+});
+
+test('large: 1,000 gateways are paged and searchable', async ({ page }) => {
+  const env = await launch({ scenario: 'large' });
+  await page.goto(env.url + '/clusters/gateways?tab=project');
+  await expect(page.getByTestId('table-total')).toHaveText('Total: 1000', { timeout: 20_000 });
+  await expect(page.getByTestId('project-gateway-row')).toHaveCount(20);
+  await expect(page.getByTestId('page-indicator')).toHaveText('Page 1 of 50');
+  await page.getByTestId('page-next').click();
+  await expect(page.getByTestId('page-indicator')).toHaveText('Page 2 of 50');
+  await expect(page.getByTestId('page-prev')).toBeEnabled();
+  await page.getByTestId('table-search').fill('project-0999');
+  await expect(page.getByTestId('project-gateway-row')).toHaveCount(1);
+  await expect(page.getByTestId('page-indicator')).toHaveText('Page 1 of 1');
+  await expect(page.getByTestId('row-replicas')).toHaveText('3/3', { timeout: 20_000 });
+});
+
+test('project page: a project admin enables their project gateway; the card is live', async ({ page }) => {
+  const env = await launch({ scenario: 'empty', as: 'project-admin:demo' });
+  await page.goto(env.url + '/projects/demo/gateways');
+  await expect(page.getByTestId('coexistence-tip')).toHaveCount(0);
+  await page.getByTestId('enable-gateway').click();
+  const dialog = page.getByTestId('gateway-dialog');
+  await dialog.getByTestId('dialog-ok').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('gateway-name')).toHaveText('kubesphere-router-demo');
+  await expect(page.getByTestId('gateway-health')).toHaveText('Running', { timeout: 15_000 });
+  await expect(page.getByTestId('gateway-address')).toHaveText('192.168.0.2');
+  await expect(page.getByTestId('gateway-replicas')).toHaveText('1/1 ready');
+  const gw = JSON.parse(await kubectl(env.cluster, ['get', 'gateway', '-n', CS, 'kubesphere-router-demo', '-o', 'json']));
+  expect(gw.spec.controller.scope).toEqual({ enabled: true, namespace: 'demo' });
+  expect(gw.metadata.annotations['kubesphere.io/creator']).toBe('demo-admin');
+});
+
+test('project page: the cluster gateway blocks a project gateway, shown read-only with the tip', async ({ page }) => {
+  const env = await launch({ scenario: 'nodeport' });
+  await page.goto(env.url + '/projects/demo/gateways');
+  await expect(page.getByTestId('coexistence-tip')).toBeVisible();
+  const cards = page.getByTestId('gateway-card');
+  await expect(cards).toHaveCount(1);
+  await expect(cards.getByTestId('manage-button')).toHaveCount(0);
+  await expect(cards.getByTestId('gateway-address')).toHaveText('192.168.0.2');
+  await expect(page.getByTestId('enable-gateway')).toBeDisabled();
+  await expect(page.getByTestId('enable-reason')).toContainText('The cluster gateway is enabled');
+  // disabling the cluster gateway with kubectl lifts the block, live
+  await kubectl(env.cluster, ['delete', 'gateway', '-n', CS, 'kubesphere-router-kubesphere-system', '--wait=false']);
+  await expect(page.getByTestId('enable-gateway')).toBeEnabled({ timeout: 20_000 });
+});
+
+test('legacy gateways are marked in the table and block a new project gateway', async ({ page }) => {
+  const env = await launch({ scenario: 'legacy' });
+  await page.goto(env.url + '/clusters/gateways?tab=project');
+  const legacy = page.getByTestId('legacy-row');
+  await expect(legacy).toHaveCount(1);
+  await expect(legacy).toContainText('kubesphere-router-legacy');
+  await expect(legacy).toContainText('Legacy');
+  await page.goto(env.url + '/projects/legacy/gateways');
+  await expect(page.getByTestId('enable-gateway')).toBeDisabled();
+  await expect(page.getByTestId('enable-reason')).toContainText('legacy gateway');
+});
