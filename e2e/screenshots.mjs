@@ -41,6 +41,14 @@ const pages = [
       await page.getByTestId('disable-confirm-input').fill('kubesphere-router');
     },
   },
+  {
+    name: 'project-gateways-selected', scenario: 'projects', path: '/clusters/gateways?tab=project', wait: 'row-health',
+    act: async (page) => {
+      await page.getByTestId('row-select').first().check();
+      await page.getByTestId('project-gateway-row').last().getByTestId('manage-button').click();
+    },
+  },
+  { name: 'project-gateways-large', scenario: 'large', path: '/clusters/gateways?tab=project', wait: 'row-health' },
   { name: 'project-enable-blocked', scenario: 'nodeport', path: '/projects/demo/gateways', wait: 'enable-reason' },
 ];
 const browser = await pw.launch({ headless: true, ...chromium });

@@ -9,6 +9,12 @@ pub fn timestamp(time: Option<&Time>) -> Option<String> {
     Some(ts.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
 }
 
+/// `YYYY-MM-DD HH:MM` in UTC, for table cells (the full time goes in the tooltip).
+pub fn short_timestamp(time: Option<&Time>) -> Option<String> {
+    let ts = time?.0;
+    Some(ts.strftime("%Y-%m-%d %H:%M").to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -21,5 +27,9 @@ mod tests {
             Some("2026-11-23 08:05:09 UTC")
         );
         assert_eq!(timestamp(None), None);
+        assert_eq!(
+            short_timestamp(Some(&t)).as_deref(),
+            Some("2026-11-23 08:05")
+        );
     }
 }

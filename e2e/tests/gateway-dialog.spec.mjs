@@ -213,3 +213,29 @@ test('a 403 anyway is explained and the input is kept; so is a network failure',
   await expect(dialog.getByTestId('config-value')).toHaveValue('true');
   await expect(dialog.getByTestId('dialog-ok')).toBeEnabled();
 });
+
+test('hostile values are edited as text: nothing is interpreted, saving keeps them byte for byte', async ({ page }) => {
+  const env = await launch({ scenario: 'hostile' });
+  let alerts = 0;
+  page.on('dialog', (d) => { alerts += 1; d.dismiss(); });
+  const before = await gatewayJson(env);
+  await page.goto(env.url + '/clusters/gateways');
+  await page.getByTestId('manage-button').click();
+  await page.getByTestId('manage-edit').click();
+  const dialog = page.getByTestId('gateway-dialog');
+  await expect(dialog.getByTestId('provider')).toHaveValue('<i>Provider</i>');
+  await expect(dialog.getByTestId('annotation-value').first()).toHaveValue(/<img src=x onerror=alert\(1\)><script>/);
+  await expect(dialog.locator('img, script, svg, b, i')).toHaveCount(0);
+  // a 5,000-character value does not push the dialog off screen
+  const box = await page.locator('.gateway-dialog').boundingBox();
+  expect(box.width).toBeLessThanOrEqual(page.viewportSize().width);
+  await dialog.getByTestId('replicas').fill('2');
+  await dialog.getByTestId('dialog-ok').click();
+  await expect(dialog).toHaveCount(0);
+  const after = await gatewayJson(env);
+  expect(after.spec.deployment.replicas).toBe(2);
+  expect(after.spec.service.annotations).toEqual(before.spec.service.annotations);
+  expect(after.spec.controller.config).toEqual(before.spec.controller.config);
+  expect(after.metadata.annotations).toEqual(before.metadata.annotations);
+  expect(alerts).toBe(0);
+});

@@ -18,7 +18,13 @@ use crate::state::permissions::GatewayAccess;
 
 /// The Manage menu of a gateway card.
 #[component]
-pub fn ManageMenu(#[prop(into)] gateway: Signal<Gateway>, access: GatewayAccess) -> impl IntoView {
+pub fn ManageMenu(
+    #[prop(into)] gateway: Signal<Gateway>,
+    access: GatewayAccess,
+    /// A small "⋯" button (table rows) instead of the "Manage" button (cards).
+    #[prop(optional)]
+    compact: bool,
+) -> impl IntoView {
     let expanded = RwSignal::new(false);
     let editing = RwSignal::new(None::<Gateway>);
     let disabling = RwSignal::new(None::<Vec<DisableTarget>>);
@@ -91,13 +97,30 @@ pub fn ManageMenu(#[prop(into)] gateway: Signal<Gateway>, access: GatewayAccess)
     view! {
         <div class="menu" node_ref=root on:focusout=close_on_focus_out
             on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { expanded.set(false); }>
-            <Button
-                appearance=ButtonAppearance::Secondary
-                attr:data-testid="manage-button"
-                attr:aria-haspopup="menu"
-                attr:aria-expanded=move || expanded.get().to_string()
-                on_click=move |_| open_menu()
-            >{move || t("MANAGE")}</Button>
+            {if compact {
+                view! {
+                    <button
+                        type="button"
+                        class="icon-button"
+                        data-testid="manage-button"
+                        aria-haspopup="menu"
+                        aria-expanded=move || expanded.get().to_string()
+                        aria-label=move || t("MANAGE")
+                        title=move || t("MANAGE")
+                        on:click=move |_| open_menu()
+                    >"⋯"</button>
+                }.into_any()
+            } else {
+                view! {
+                    <Button
+                        appearance=ButtonAppearance::Secondary
+                        attr:data-testid="manage-button"
+                        attr:aria-haspopup="menu"
+                        attr:aria-expanded=move || expanded.get().to_string()
+                        on_click=move |_| open_menu()
+                    >{move || t("MANAGE")}</Button>
+                }.into_any()
+            }}
             <Show when=move || expanded.get()>
                 <div class="menu__list" role="menu" data-testid="manage-menu" style=move || place.get()>
                     {item("patch", "EDIT", "manage-edit", Callback::new(move |_| editing.set(Some(gateway.get_untracked()))))}

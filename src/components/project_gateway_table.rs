@@ -263,7 +263,7 @@ pub fn ProjectGatewayTable(
                         {header(SortKey::Project, "PROJECT")}
                         {header(SortKey::AccessMode, "ACCESS_MODE")}
                         <th scope="col">{move || t("GATEWAY_ADDRESS")}</th>
-                        <th scope="col">{move || t("NODE_PORTS")}</th>
+                        <th scope="col" title=move || t("NODE_PORTS_HTTP_HTTPS")>{move || t("NODE_PORTS")}</th>
                         {header(SortKey::Replicas, "REPLICA_PL")}
                         <th scope="col">{move || t("TRACING")}</th>
                         <th scope="col">{move || t("STATUS")}</th>
@@ -346,11 +346,7 @@ fn GatewayRow(
         match ports {
             Some(p) if p.http_node_port.is_some() || p.https_node_port.is_some() => {
                 let fmt = |p: Option<i32>| p.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
-                format!(
-                    "HTTP {} · HTTPS {}",
-                    fmt(p.http_node_port),
-                    fmt(p.https_node_port)
-                )
+                format!("{} / {}", fmt(p.http_node_port), fmt(p.https_node_port))
             }
             _ => t("NONE"),
         }
@@ -401,8 +397,10 @@ fn GatewayRow(
                 let (key, modifier) = health_label(&health.get());
                 view! { <span class=format!("health-chip health-chip--{modifier}") data-testid="row-health">{t(key)}</span> }
             }}</td>
-            <td>{move || gateway.with(|g| crate::format::timestamp(g.metadata.creation_timestamp.as_ref())).unwrap_or_else(|| t("NONE"))}</td>
-            <td class="data-table__menu"><ManageMenu gateway access/></td>
+            <td title=move || gateway.with(|g| crate::format::timestamp(g.metadata.creation_timestamp.as_ref())).unwrap_or_default()>
+                {move || gateway.with(|g| crate::format::short_timestamp(g.metadata.creation_timestamp.as_ref())).unwrap_or_else(|| t("NONE"))}
+            </td>
+            <td class="data-table__menu"><ManageMenu gateway access compact=true/></td>
         </tr>
     }
 }
