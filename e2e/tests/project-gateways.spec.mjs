@@ -132,3 +132,34 @@ test('legacy gateways are marked in the table and block a new project gateway', 
   await expect(page.getByTestId('enable-gateway')).toBeDisabled();
   await expect(page.getByTestId('enable-reason')).toContainText('legacy gateway');
 });
+
+test('Update turns a legacy gateway into a Gateway with its settings (project page)', async ({ page }) => {
+  const env = await launch({ scenario: 'legacy' });
+  await page.goto(env.url + '/projects/legacy/gateways');
+  await page.getByTestId('legacy-update').click();
+  const dialog = page.getByTestId('legacy-update-dialog');
+  await expect(dialog).toContainText('kubesphere-router-legacy');
+  await dialog.getByTestId('legacy-update-ok').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('gateway-name')).toHaveText('kubesphere-router-legacy');
+  await expect(page.getByTestId('gateway-health')).toHaveText('Running', { timeout: 15_000 });
+  const gw = JSON.parse(await kubectl(env.cluster, ['get', 'gateway', '-n', CS, 'kubesphere-router-legacy', '-o', 'json']));
+  expect(gw.spec.service.type).toBe('NodePort');
+  expect(gw.spec.controller.scope).toEqual({ enabled: true, namespace: 'legacy' });
+  expect(gw.spec.controller.config).toEqual({ 'use-gzip': 'true' });
+  const left = await kubectl(env.cluster, ['get', 'configmaps', '-n', CS, '-o', 'name']);
+  expect(left).not.toContain('kubesphere-router-legacy-nginx');
+  const legacyServices = await kubectl(env.cluster, ['get', 'svc', '-n', CS, '-l', 'app=kubesphere,component=ks-router', '-o', 'name']);
+  expect(legacyServices.trim()).toBe('');
+});
+
+test('Update from the Project Gateways table replaces the legacy row', async ({ page }) => {
+  const env = await launch({ scenario: 'legacy' });
+  await page.goto(env.url + '/clusters/gateways?tab=project');
+  await expect(page.getByTestId('legacy-row')).toHaveCount(1);
+  await page.getByTestId('legacy-row').getByTestId('legacy-update').click();
+  await page.getByTestId('legacy-update-ok').click();
+  await expect(page.getByTestId('legacy-row')).toHaveCount(0);
+  await expect(page.getByTestId('project-gateway-row')).toHaveCount(1);
+  await expect(page.getByTestId('row-project')).toHaveText(['legacy']);
+});

@@ -39,6 +39,25 @@ pub async fn create_gateway(client: &KubeClient, gateway: &Gateway) -> Result<Ga
     client.json(request, None).await
 }
 
+/// The same POST with `dryRun=All`: the server validates and admits it without storing it.
+pub async fn dry_run_create_gateway(
+    client: &KubeClient,
+    gateway: &Gateway,
+) -> Result<Gateway, ApiError> {
+    let body = serde_json::to_vec(gateway).map_err(|e| ApiError::Decode {
+        url: String::new(),
+        message: e.to_string(),
+    })?;
+    let params = PostParams {
+        dry_run: true,
+        field_manager: Some(FIELD_MANAGER.to_string()),
+    };
+    let request = collection(gateway.namespace())
+        .create(&params, body)
+        .map_err(build_error)?;
+    client.json(request, None).await
+}
+
 /// `PATCH …/gateways/{name}` with `application/merge-patch+json`. A patch carrying
 /// `metadata.resourceVersion` fails with 409 when the object changed meanwhile.
 pub async fn patch_gateway(

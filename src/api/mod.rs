@@ -5,6 +5,7 @@ pub mod client;
 pub mod discovery;
 pub mod error;
 pub mod gateways;
+pub mod legacy;
 pub mod watch;
 
 pub use client::{abort_on_cleanup, KubeClient};

@@ -10,6 +10,7 @@ pub mod gateway_dialog;
 pub mod gateway_summary;
 pub mod inline_error;
 pub mod key_value_editor;
+pub mod legacy_update;
 pub mod page_banner;
 pub mod project_gateway_table;
 pub mod shell;

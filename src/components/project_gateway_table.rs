@@ -18,8 +18,10 @@ use thaw::{Button, ButtonAppearance};
 use crate::components::disable_dialog::{DisableDialog, DisableTarget};
 use crate::components::gateway_actions::ManageMenu;
 use crate::components::gateway_summary::health_label;
+use crate::components::legacy_update::LegacyUpdateDialog;
 use crate::i18n::{t, tr};
 use crate::state::gateway_workloads::NamespaceWorkloads;
+use crate::state::legacy::LegacyGateways;
 use crate::state::live::LiveList;
 use crate::state::permissions::GatewayAccess;
 
@@ -142,8 +144,12 @@ pub fn ProjectGatewayTable(
     /// Services/Deployments of the working namespace (absent when each project has its own).
     workloads: Option<NamespaceWorkloads>,
     access: GatewayAccess,
-    #[prop(into)] legacy: Signal<Option<Vec<LegacyGateway>>>,
+    legacy: LegacyGateways,
+    /// Where an updated legacy gateway's Gateway goes.
+    working_namespace: Option<String>,
 ) -> impl IntoView {
+    let updating = RwSignal::new(None::<LegacyGateway>);
+    let working_namespace = StoredValue::new(working_namespace);
     let query = RwSignal::new(String::new());
     let sort = RwSignal::new(Sort::default());
     let page = RwSignal::new(0usize);
@@ -280,7 +286,7 @@ pub fn ProjectGatewayTable(
                             view! { <GatewayRow gateway=gateway.into() workloads access selected/> }
                         }
                     </For>
-                    {move || legacy.get().unwrap_or_default().into_iter()
+                    {move || legacy.list.get().unwrap_or_default().into_iter()
                         .filter(|l| { let q = query.get().trim().to_lowercase(); q.is_empty() || l.name.to_lowercase().contains(&q) || l.project.to_lowercase().contains(&q) })
                         .map(|l| view! {
                         <tr data-testid="legacy-row">
@@ -294,7 +300,15 @@ pub fn ProjectGatewayTable(
                             <td>{let on = l.tracing; move || if on { t("ON") } else { t("OFF") }}</td>
                             <td><span class="health-chip health-chip--unknown">{move || t("LEGACY")}</span></td>
                             <td>{move || t("NONE")}</td>
-                            <td></td>
+                            <td class="data-table__menu">{
+                                let l = l.clone();
+                                view! {
+                                    <button type="button" class="text-button" data-testid="legacy-update"
+                                        disabled=move || !access.allows("create")
+                                        title=move || access.denied_tip("create").unwrap_or_else(|| t("UPDATE_GATEWAY_DESC"))
+                                        on:click=move |_| updating.set(Some(l.clone()))>{move || t("UPDATE")}</button>
+                                }
+                            }</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -315,6 +329,14 @@ pub fn ProjectGatewayTable(
                 disabled=move || { current_page() + 1 >= pages() }
                 on:click=move |_| page.set(current_page() + 1)>{move || t("NEXT_PAGE")}</button>
         </nav>
+        {move || updating.get().map(|l| view! {
+            <LegacyUpdateDialog
+                legacy=l
+                working_namespace=working_namespace.get_value()
+                on_close=Callback::new(move |_| updating.set(None))
+                on_updated=Callback::new(move |_| legacy.refresh())
+            />
+        })}
         {move || disabling.get().map(|targets| view! {
             <DisableDialog targets on_close=Callback::new(move |_| { disabling.set(None); selected.set(BTreeSet::new()); })/>
         })}
@@ -383,7 +405,7 @@ fn GatewayRow(
                         selected.update(|s| { if on { s.insert(k); } else { s.remove(&k); } });
                     }/>
             </td>
-            <td class="data-table__name" data-testid="row-name">{move || gateway.with(|g| g.name().to_string())}</td>
+            <td class="data-table__name" data-testid="row-name" title=move || gateway.with(|g| g.name().to_string())>{move || gateway.with(|g| g.name().to_string())}</td>
             <td data-testid="row-project">{move || gateway.with(project_of)}</td>
             <td>{move || gateway.with(|g| g.service_type().unwrap_or("LoadBalancer").to_string())}</td>
             <td data-testid="row-address">{move || match first_url() {
@@ -397,7 +419,7 @@ fn GatewayRow(
                 let (key, modifier) = health_label(&health.get());
                 view! { <span class=format!("health-chip health-chip--{modifier}") data-testid="row-health">{t(key)}</span> }
             }}</td>
-            <td title=move || gateway.with(|g| crate::format::timestamp(g.metadata.creation_timestamp.as_ref())).unwrap_or_default()>
+            <td class="data-table__created" title=move || gateway.with(|g| crate::format::timestamp(g.metadata.creation_timestamp.as_ref())).unwrap_or_default()>
                 {move || gateway.with(|g| crate::format::short_timestamp(g.metadata.creation_timestamp.as_ref())).unwrap_or_else(|| t("NONE"))}
             </td>
             <td class="data-table__menu"><ManageMenu gateway access compact=true/></td>

@@ -17,7 +17,7 @@ use crate::components::sync_badge::SyncBadge;
 use crate::i18n::t;
 use crate::state::gateway_workloads::NamespaceWorkloads;
 use crate::state::gateways::{watch_all_gateways, watch_gateway};
-use crate::state::legacy::list_legacy_gateways;
+use crate::state::legacy::LegacyGateways;
 use crate::state::permissions::GatewayAccess;
 use crate::state::working_namespace::watch_working_namespace;
 
@@ -119,7 +119,7 @@ fn ProjectGatewaysTab() -> impl IntoView {
     let client = use_client();
     let live = watch_all_gateways(client.clone());
     let working_namespace = watch_working_namespace(client.clone());
-    let legacy = list_legacy_gateways(client.clone());
+    let legacy = LegacyGateways::load(client.clone());
     Effect::new(move |_| {
         if live.listed.get() {
             crate::perf::mark_first_data();
@@ -137,7 +137,7 @@ fn ProjectGatewaysTab() -> impl IntoView {
                 namespace.as_deref().unwrap_or(CONTROLS_NAMESPACE),
                 None,
             );
-            view! { <ProjectGatewayTable live workloads access legacy/> }
+            view! { <ProjectGatewayTable live workloads access legacy working_namespace=namespace/> }
         }}
     }
 }

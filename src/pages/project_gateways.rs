@@ -2,21 +2,24 @@
 //! project's own gateway or its empty state.
 
 use gateway_model::gateway::Gateway;
+use gateway_model::legacy::LegacyGateway;
 use gateway_model::names::{GatewayScope, CLUSTER_GATEWAY_NAME, CONTROLS_NAMESPACE};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use thaw::{Button, ButtonAppearance};
 
 use crate::app::use_client;
 use crate::components::empty_state::EmptyState;
 use crate::components::gateway_actions::{EnableGatewayButton, ManageMenu};
 use crate::components::gateway_summary::GatewaySummary;
 use crate::components::inline_error::InlineError;
+use crate::components::legacy_update::LegacyUpdateDialog;
 use crate::components::page_banner::PageBanner;
 use crate::components::sync_badge::SyncBadge;
 use crate::i18n::t;
 use crate::state::gateway_workloads::{GatewayWorkloads, NamespaceWorkloads};
 use crate::state::gateways::watch_gateway;
-use crate::state::legacy::list_legacy_gateways;
+use crate::state::legacy::LegacyGateways;
 use crate::state::live::LiveList;
 use crate::state::permissions::GatewayAccess;
 use crate::state::working_namespace::watch_working_namespace;
@@ -28,7 +31,7 @@ pub fn ProjectGatewaysPage() -> impl IntoView {
     let client = use_client();
     let working_namespace = watch_working_namespace(client.clone());
     let cluster = watch_gateway(client.clone(), &GatewayScope::Cluster, None);
-    let legacy = list_legacy_gateways(client.clone());
+    let legacy = LegacyGateways::load(client.clone());
     view! {
         <div class="page">
             <PageBanner title=Signal::derive(|| t("GATEWAY_SETTINGS")) description=Signal::derive(|| t("PROJECT_GATEWAY_DESC"))/>
@@ -46,11 +49,11 @@ pub fn ProjectGatewaysPage() -> impl IntoView {
                         (own_namespace == CONTROLS_NAMESPACE).then(|| shared.of(CLUSTER_GATEWAY_NAME));
                     let legacy_here = Signal::derive({
                         let project = project.clone();
-                        move || legacy.with(|l| l.as_ref().is_some_and(|l| l.iter().any(|g| g.project == project)))
+                        move || legacy.list.with(|l| l.as_ref().and_then(|l| l.iter().find(|g| g.project == project).cloned()))
                     });
                     view! {
                         <ClusterGatewayReadOnly cluster workloads=cluster_workloads/>
-                        <ProjectGateway project working_namespace=namespace cluster workloads=shared legacy_here/>
+                        <ProjectGateway project working_namespace=namespace cluster workloads=shared legacy legacy_here/>
                     }
                 }}
             </div>
@@ -87,8 +90,9 @@ fn ProjectGateway(
     working_namespace: Option<String>,
     cluster: LiveList<Gateway>,
     workloads: NamespaceWorkloads,
-    /// A legacy (3.0/3.1) gateway serves this project.
-    legacy_here: Signal<bool>,
+    legacy: LegacyGateways,
+    /// The legacy (3.0/3.1) gateway serving this project, if any.
+    legacy_here: Signal<Option<LegacyGateway>>,
 ) -> impl IntoView {
     let client = use_client();
     let scope = GatewayScope::for_project(&project);
@@ -105,13 +109,14 @@ fn ProjectGateway(
     let blocked = Signal::derive(move || {
         if cluster.cache.with(|c| !c.is_empty()) {
             Some(t("PROJECT_GATEWAY_BLOCKED_BY_CLUSTER"))
-        } else if legacy_here.get() {
+        } else if legacy_here.with(Option::is_some) {
             Some(t("PROJECT_GATEWAY_BLOCKED_BY_LEGACY"))
         } else {
             None
         }
     });
     let own_workloads = workloads.of(&scope.gateway_name());
+    let updating = RwSignal::new(None::<LegacyGateway>);
     Effect::new(move |_| {
         if cluster.listed.get() && own.listed.get() {
             crate::perf::mark_first_data();
@@ -120,6 +125,14 @@ fn ProjectGateway(
     let scope = StoredValue::new(scope);
     let working_namespace = StoredValue::new(working_namespace);
     view! {
+        {move || updating.get().map(|l| view! {
+            <LegacyUpdateDialog
+                legacy=l
+                working_namespace=working_namespace.get_value()
+                on_close=Callback::new(move |_| updating.set(None))
+                on_updated=Callback::new(move |_| legacy.refresh())
+            />
+        })}
         <div class="tab-toolbar"><SyncBadge state=own.sync/></div>
         {move || {
             if let Some(error) = own.initial_error.get() {
@@ -148,6 +161,14 @@ fn ProjectGateway(
                             access
                             blocked
                         />
+                        {move || legacy_here.get().map(|l| view! {
+                            <Button
+                                appearance=ButtonAppearance::Secondary
+                                attr:data-testid="legacy-update"
+                                disabled=Signal::derive(move || !access.allows("create"))
+                                on_click=move |_| updating.set(Some(l.clone()))
+                            >{move || t("UPDATE")}</Button>
+                        })}
                     </EmptyState>
                 }
                 .into_any()

@@ -4,6 +4,7 @@
 
 use k8s_openapi::api::core::v1::Service;
 
+use crate::form::{rows_from_map, GatewayForm};
 use crate::gateway::{AccessMode, StringMap};
 use crate::names::{
     GatewayScope, LEGACY_LABELS, LEGACY_PROJECT_LABEL, ROUTER_PREFIX, TRACING_ANNOTATION,
@@ -35,6 +36,25 @@ impl LegacyGateway {
     /// The gateway scope this legacy gateway occupies.
     pub fn scope(&self) -> GatewayScope {
         GatewayScope::for_project(&self.project)
+    }
+
+    /// Name of the legacy nginx ConfigMap (`kubesphere-router-<ns>-nginx`) holding its options.
+    pub fn config_map_name(&self) -> String {
+        format!("{}-nginx", self.name)
+    }
+
+    /// The form of the Gateway that replaces it ("Update", reference §3.1/§4): same access mode
+    /// (NodePort when the Service type is not a gateway mode), tracing, Service annotations for a
+    /// load balancer, and the options of its nginx ConfigMap.
+    pub fn to_form(&self, config: &StringMap) -> GatewayForm {
+        let mut form = GatewayForm::new_for(&self.scope());
+        form.access_mode = self.access_mode().unwrap_or(AccessMode::NodePort);
+        form.tracing = self.tracing;
+        if form.access_mode == AccessMode::LoadBalancer {
+            form.annotations = rows_from_map(&self.annotations);
+        }
+        form.config = rows_from_map(config);
+        form
     }
 }
 
@@ -119,6 +139,14 @@ mod tests {
         let other =
             svc(json!({"app": "kubesphere", "component": "ks-apiserver", "tier": "backend"}));
         assert!(legacy_gateway(&other).is_none());
+        let form = g.to_form(&StringMap::from([("use-gzip".into(), "true".into())]));
+        assert_eq!(form.access_mode, AccessMode::NodePort);
+        assert!(form.tracing);
+        assert!(form.annotations.is_empty(), "NodePort keeps no annotations");
+        assert_eq!(form.config.len(), 1);
+        assert_eq!(g.config_map_name(), "kubesphere-router-demo-nginx");
+        let gw = form.to_new_gateway(&g.scope(), Some("kubesphere-controls-system"), None);
+        assert_eq!(gw.name(), "kubesphere-router-shop");
         let unlabelled: Service =
             serde_json::from_value(json!({"metadata": {"name": "x"}})).unwrap();
         assert!(legacy_gateway(&unlabelled).is_none());
