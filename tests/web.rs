@@ -195,3 +195,76 @@ async fn config_warning_is_visible() {
     );
     assert!(text.contains("/k8s"), "{text}");
 }
+
+#[wasm_bindgen_test]
+async fn key_value_editor_puts_messages_on_their_row_and_keeps_text_as_text() {
+    use gateway_console::components::key_value_editor::KeyValueEditor;
+    use gateway_model::form::KeyValueRow;
+    use gateway_model::validation::{validate_config, FormField};
+
+    let root = container();
+    let hostile = "<img src=x onerror=alert(1)>";
+    let rows = RwSignal::new(vec![
+        KeyValueRow::new("proxy-body-size", "big"),
+        KeyValueRow::new("use-gzip", hostile),
+    ]);
+    let messages = Signal::derive(move || rows.with(|r| validate_config(r)));
+    let _handle = mount_to(root.clone(), move || {
+        view! {
+            <Providers>
+                <KeyValueEditor
+                    name="config"
+                    rows=rows
+                    on_change=Callback::new(move |next| rows.set(next))
+                    messages
+                    field=FormField::ConfigOptions
+                    row_field=FormField::ConfigOption
+                    suggestions=Signal::derive(|| vec!["proxy-body-size".to_string()])
+                />
+            </Providers>
+        }
+    });
+    leptos::task::tick().await;
+    let row_nodes = root.query_selector_all("[data-testid=config-row]").unwrap();
+    assert_eq!(row_nodes.length(), 2);
+    let first: HtmlElement = row_nodes.item(0).unwrap().unchecked_into();
+    let second: HtmlElement = row_nodes.item(1).unwrap().unchecked_into();
+    assert!(first
+        .text_content()
+        .unwrap()
+        .contains("not a valid value for proxy-body-size"));
+    // "true"/"false" is expected for use-gzip: the message is on row 2, the markup stays text
+    assert!(second.text_content().unwrap().contains("use-gzip"));
+    assert!(root.query_selector("img").unwrap().is_none());
+    let value: web_sys::HtmlInputElement = second
+        .query_selector("[data-testid=config-value]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(value.value(), hostile);
+    // "Add" is allowed (no blank row); after adding one it is not
+    let add: web_sys::HtmlButtonElement = query(&root, "[data-testid=config-add]").unchecked_into();
+    assert!(!add.disabled());
+    add.click();
+    leptos::task::tick().await;
+    assert_eq!(rows.get_untracked().len(), 3);
+    assert!(add.disabled());
+    // typing a key goes through on_change
+    let key: web_sys::HtmlInputElement = root
+        .query_selector_all("[data-testid=config-key]")
+        .unwrap()
+        .item(2)
+        .unwrap()
+        .unchecked_into();
+    key.set_value("ssl-redirect");
+    key.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    leptos::task::tick().await;
+    assert_eq!(rows.get_untracked()[2].key, "ssl-redirect");
+    // removing the first row moves the message away with it
+    let remove: web_sys::HtmlButtonElement =
+        query(&root, "[data-testid=config-remove]").unchecked_into();
+    remove.click();
+    leptos::task::tick().await;
+    assert!(!root.text_content().unwrap().contains("proxy-body-size"));
+}
