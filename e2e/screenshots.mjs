@@ -49,6 +49,10 @@ const pages = [
     },
   },
   { name: 'project-gateways-large', scenario: 'large', path: '/clusters/gateways?tab=project', wait: 'row-health' },
+  {
+    name: 'legacy-update', scenario: 'legacy', path: '/projects/legacy/gateways', wait: 'legacy-update',
+    act: async (page) => { await page.getByTestId('legacy-update').click(); },
+  },
   { name: 'project-enable-blocked', scenario: 'nodeport', path: '/projects/demo/gateways', wait: 'enable-reason' },
 ];
 const browser = await pw.launch({ headless: true, ...chromium });
