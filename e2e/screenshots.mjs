@@ -53,6 +53,7 @@ const pages = [
     name: 'legacy-update', scenario: 'legacy', path: '/projects/legacy/gateways', wait: 'legacy-update',
     act: async (page) => { await page.getByTestId('legacy-update').click(); },
   },
+  { name: 'gateway-details', scenario: 'hostile', path: '/gateways/kubesphere-controls-system/kubesphere-router-kubesphere-system', wait: 'details-config' },
   { name: 'project-enable-blocked', scenario: 'nodeport', path: '/projects/demo/gateways', wait: 'enable-reason' },
 ];
 const browser = await pw.launch({ headless: true, ...chromium });

@@ -13,6 +13,7 @@ use crate::components::side_nav::SideNav;
 use crate::config::{AppConfig, ConfigWarning};
 use crate::i18n::{provide_i18n, t};
 use crate::pages::cluster_gateways::ClusterGatewaysPage;
+use crate::pages::gateway_details::GatewayDetailsPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::project_gateways::ProjectGatewaysPage;
 use crate::theme::provide_theme;
@@ -59,6 +60,7 @@ fn ConfiguredApp(config: AppConfig, warning: Option<ConfigWarning>) -> impl Into
                                 <Route path=path!("/") view=|| view! { <Redirect path="/clusters/gateways"/> }/>
                                 <Route path=path!("/clusters/gateways") view=ClusterGatewaysPage/>
                                 <Route path=path!("/projects/:project/gateways") view=ProjectGatewaysPage/>
+                                <Route path=path!("/gateways/:namespace/:name") view=GatewayDetailsPage/>
                             </Routes>
                         </main>
                     </div>

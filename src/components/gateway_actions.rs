@@ -8,12 +8,14 @@ use gateway_model::names::GatewayScope;
 use leptos::ev;
 use leptos::html::Div;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use thaw::{Button, ButtonAppearance};
 use wasm_bindgen::JsCast;
 
 use crate::components::disable_dialog::{DisableDialog, DisableTarget};
 use crate::components::gateway_dialog::{DialogTarget, GatewayDialog};
 use crate::i18n::t;
+use crate::state::gateways::details_path;
 use crate::state::permissions::GatewayAccess;
 
 /// The Manage menu of a gateway card.
@@ -123,6 +125,12 @@ pub fn ManageMenu(
             }}
             <Show when=move || expanded.get()>
                 <div class="menu__list" role="menu" data-testid="manage-menu" style=move || place.get()>
+                    <A
+                        href=move || details_path(&gateway.get())
+                        attr:role="menuitem"
+                        attr:class="menu__item"
+                        attr:data-testid="manage-view-details"
+                    >{move || t("VIEW_DETAILS")}</A>
                     {item("patch", "EDIT", "manage-edit", Callback::new(move |_| editing.set(Some(gateway.get_untracked()))))}
                     {item("delete", "DISABLE", "manage-disable", Callback::new(move |_| disabling.set(Some(vec![DisableTarget::of(&gateway.get_untracked())]))))}
                 </div>

@@ -5,6 +5,7 @@ use gateway_model::gateway::Gateway;
 use gateway_model::legacy::LegacyGateway;
 use gateway_model::names::{GatewayScope, CLUSTER_GATEWAY_NAME, CONTROLS_NAMESPACE};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use thaw::{Button, ButtonAppearance};
 
@@ -18,7 +19,7 @@ use crate::components::page_banner::PageBanner;
 use crate::components::sync_badge::SyncBadge;
 use crate::i18n::t;
 use crate::state::gateway_workloads::{GatewayWorkloads, NamespaceWorkloads};
-use crate::state::gateways::watch_gateway;
+use crate::state::gateways::{details_path, watch_gateway};
 use crate::state::legacy::LegacyGateways;
 use crate::state::live::LiveList;
 use crate::state::permissions::GatewayAccess;
@@ -74,10 +75,15 @@ fn ClusterGatewayReadOnly(
             view! {
                 <div class="coexistence-tip">
                     <p class="coexistence-tip__text" data-testid="coexistence-tip">{move || t("CLUSTER_GATEWAY_GUIDE_DESC")}</p>
-                    {match workloads {
-                        Some(workloads) => view! { <GatewaySummary gateway=g title_key="CLUSTER_GATEWAY" workloads/> }.into_any(),
-                        None => view! { <GatewaySummary gateway=g title_key="CLUSTER_GATEWAY"/> }.into_any(),
-                    }}
+                    {
+                        let details = move || view! {
+                            <A href=move || details_path(&g.get()) attr:class="text-button link-button" attr:data-testid="view-details">{move || t("VIEW_DETAILS")}</A>
+                        };
+                        match workloads {
+                            Some(workloads) => view! { <GatewaySummary gateway=g title_key="CLUSTER_GATEWAY" workloads>{details()}</GatewaySummary> }.into_any(),
+                            None => view! { <GatewaySummary gateway=g title_key="CLUSTER_GATEWAY">{details()}</GatewaySummary> }.into_any(),
+                        }
+                    }
                 </div>
             }
         })

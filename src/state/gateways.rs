@@ -26,6 +26,20 @@ pub fn watch_gateway(
 /// Gateways per list request when listing all of them (large clusters have one per project).
 pub const LIST_CHUNK: u32 = 250;
 
+/// Watches the gateway `name` in `namespace` (details page).
+pub fn watch_gateway_named(client: KubeClient, namespace: &str, name: &str) -> LiveList<Gateway> {
+    LiveList::start(
+        client,
+        Request::new(Gateway::url_path(&(), Some(namespace))),
+        ListParams::default().fields(&format!("metadata.name={name}")),
+    )
+}
+
+/// The details page of a gateway.
+pub fn details_path(gateway: &Gateway) -> String {
+    format!("/gateways/{}/{}", gateway.namespace(), gateway.name())
+}
+
 /// Watches every Gateway in the cluster (listed in chunks of [`LIST_CHUNK`]).
 pub fn watch_all_gateways(client: KubeClient) -> LiveList<Gateway> {
     LiveList::start(
