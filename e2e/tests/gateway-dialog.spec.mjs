@@ -239,3 +239,27 @@ test('hostile values are edited as text: nothing is interpreted, saving keeps th
   expect(after.metadata.annotations).toEqual(before.metadata.annotations);
   expect(alerts).toBe(0);
 });
+
+test('a 422 from the server lands on its field; the input stays and a fixed value saves', async ({ page }) => {
+  // an admission policy in the cluster allows at most 5 replicas per gateway
+  const env = await launch({ scenario: 'nodeport', faults: 'max-gateway-replicas=5' });
+  await page.goto(env.url + '/clusters/gateways');
+  await page.getByTestId('manage-button').click();
+  await page.getByTestId('manage-edit').click();
+  const dialog = page.getByTestId('gateway-dialog');
+  await dialog.getByTestId('tracing').check();
+  await dialog.getByTestId('replicas').fill('8');
+  await dialog.getByTestId('dialog-ok').click();
+  const replicasField = dialog.locator('.form-field').filter({ has: page.getByTestId('replicas') });
+  await expect(replicasField.getByTestId('field-message')).toContainText("ValidatingAdmissionPolicy 'gateway-replicas' denied request");
+  await expect(dialog.getByTestId('tracing')).toBeChecked();
+  await expect(dialog.getByTestId('replicas')).toHaveValue('8');
+  // editing the field clears the server's message; an allowed value saves
+  await dialog.getByTestId('replicas').fill('4');
+  await expect(replicasField.getByTestId('field-message')).toHaveCount(0);
+  await dialog.getByTestId('dialog-ok').click();
+  await expect(dialog).toHaveCount(0);
+  const gw = await gatewayJson(env);
+  expect(gw.spec.deployment.replicas).toBe(4);
+  expect(gw.spec.deployment.annotations['servicemesh.kubesphere.io/enabled']).toBe('true');
+});

@@ -17,7 +17,7 @@ use crate::faults::{Faults, InjectedError};
 use crate::patch::PatchType;
 use crate::registry::{self, ResId, ResourceType};
 use crate::selectors::{supported_fields, FieldSelector, LabelSelector};
-use crate::status::ApiError;
+use crate::status::{ApiError, Cause};
 use crate::store::{EventType, Preconditions, Query, Store, WriteOptions};
 use crate::table;
 use crate::users::User;
@@ -455,6 +455,15 @@ async fn dispatch(
                     }),
                 ));
             }
+            if admission_applies(cluster, res) {
+                let preview = store.create(
+                    target.res,
+                    target.namespace.as_deref(),
+                    obj.clone(),
+                    dry(write_opts),
+                )?;
+                admit(cluster, res, &preview)?;
+            }
             let created = store.create(target.res, target.namespace.as_deref(), obj, write_opts)?;
             Ok(json_response(201, &created))
         }
@@ -464,6 +473,11 @@ async fn dispatch(
                 return Err(ApiError::conflict(res, name));
             }
             let obj: Value = json_body(&body)?;
+            if sub.is_none() && admission_applies(cluster, res) {
+                let preview =
+                    store.update(target.res, &ns, name, obj.clone(), false, dry(write_opts))?;
+                admit(cluster, res, &preview)?;
+            }
             Ok(json_response(
                 200,
                 &store.update(target.res, &ns, name, obj, sub.is_some(), write_opts)?,
@@ -474,6 +488,11 @@ async fn dispatch(
                 return Err(ApiError::conflict(res, name));
             }
             let pt = patch_type(headers)?;
+            if sub.is_none() && admission_applies(cluster, res) {
+                let preview =
+                    store.patch(target.res, &ns, name, pt, &body, false, dry(write_opts))?;
+                admit(cluster, res, &preview)?;
+            }
             Ok(json_response(
                 200,
                 &store.patch(target.res, &ns, name, pt, &body, sub.is_some(), write_opts)?,
@@ -567,6 +586,42 @@ fn scale(
     }
     let stored = store.update(target.res, ns, name, updated, false, opts)?;
     Ok(json_response(200, &to_scale(&stored)))
+}
+
+/// True when an admission policy (`--faults max-gateway-replicas=N`) checks writes of `res`.
+fn admission_applies(cluster: &Cluster, res: &ResourceType) -> bool {
+    res.kind == "Gateway" && cluster.faults.max_gateway_replicas.is_some()
+}
+
+fn dry(opts: WriteOptions) -> WriteOptions {
+    WriteOptions {
+        dry_run: true,
+        ..opts
+    }
+}
+
+/// The admission policy, applied to the object a write would store: 422 Invalid with a field
+/// cause, like a ValidatingAdmissionPolicy with a `fieldPath`.
+fn admit(cluster: &Cluster, res: &ResourceType, obj: &Value) -> Result<(), ApiError> {
+    let Some(max) = cluster.faults.max_gateway_replicas else {
+        return Ok(());
+    };
+    let replicas = obj["spec"]["deployment"]["replicas"].as_i64().unwrap_or(1);
+    if replicas <= max {
+        return Ok(());
+    }
+    let name = obj["metadata"]["name"].as_str().unwrap_or_default();
+    Err(ApiError::invalid(
+        res,
+        name,
+        vec![Cause {
+            field: "spec.deployment.replicas".into(),
+            reason: "FieldValueInvalid",
+            message: format!(
+                "Invalid value: {replicas}: ValidatingAdmissionPolicy 'gateway-replicas' denied request: at most {max} replicas per gateway"
+            ),
+        }],
+    ))
 }
 
 fn access_review(user: &User, mut review: Value) -> Value {

@@ -3,7 +3,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// `latency=200ms,errors=0.2,watch-drop=30s,conflicts=0.5` — each part optional.
+/// `latency=200ms,errors=0.2,watch-drop=30s,conflicts=0.5,max-gateway-replicas=5` — each part
+/// optional.
 #[derive(Debug, Default)]
 pub struct Faults {
     pub latency: Duration,
@@ -13,6 +14,9 @@ pub struct Faults {
     pub watch_drop: Option<Duration>,
     /// Fraction of writes (PUT/PATCH) answered 409 Conflict.
     pub conflict_rate: f64,
+    /// An admission policy: Gateway writes with more replicas are refused with 422 Invalid and a
+    /// field cause on `spec.deployment.replicas` (as a ValidatingAdmissionPolicy does).
+    pub max_gateway_replicas: Option<i64>,
     counter: AtomicU64,
 }
 
@@ -60,9 +64,13 @@ impl Faults {
                 "errors" => f.error_rate = rate(v)?,
                 "watch-drop" => f.watch_drop = Some(duration(v)?),
                 "conflicts" => f.conflict_rate = rate(v)?,
+                "max-gateway-replicas" => {
+                    f.max_gateway_replicas =
+                        Some(v.parse().map_err(|_| format!("bad replica count {v:?}"))?)
+                }
                 _ => {
                     return Err(format!(
-                        "unknown fault {k:?} (latency, errors, watch-drop, conflicts)"
+                        "unknown fault {k:?} (latency, errors, watch-drop, conflicts, max-gateway-replicas)"
                     ))
                 }
             }
@@ -113,6 +121,13 @@ mod tests {
         let hits = (0..1000).filter(|_| f.error().is_some()).count();
         assert!((400..600).contains(&hits), "{hits}");
         assert!(Faults::parse("bogus=1").is_err());
+        assert_eq!(
+            Faults::parse("max-gateway-replicas=3")
+                .unwrap()
+                .max_gateway_replicas,
+            Some(3)
+        );
+        assert!(Faults::parse("max-gateway-replicas=x").is_err());
         assert!(Faults::parse("errors=2").is_err());
     }
 }
