@@ -87,6 +87,14 @@ test('large: 1,000 gateways are paged and searchable', async ({ page }) => {
   await expect(page.getByTestId('project-gateway-row')).toHaveCount(1);
   await expect(page.getByTestId('page-indicator')).toHaveText('Page 1 of 1');
   await expect(page.getByTestId('row-replicas')).toHaveText('3/3', { timeout: 20_000 });
+  // a project page watches only its own (and the cluster's) gateway workloads
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(env.url + '/projects/project-0500/gateways');
+  await expect(page.getByTestId('gateway-replicas')).toHaveText('3/3 ready', { timeout: 20_000 });
+  const deploymentLists = requests.filter((u) => u.includes('/deployments?'));
+  expect(deploymentLists.length).toBeGreaterThan(0);
+  for (const u of deploymentLists) expect(decodeURIComponent(u)).toContain('kubesphere-router-project-0500-ingress');
 });
 
 test('project page: a project admin enables their project gateway; the card is live', async ({ page }) => {

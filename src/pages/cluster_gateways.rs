@@ -70,8 +70,12 @@ pub fn ClusterGatewaysPage() -> impl IntoView {
 fn ClusterGatewayTab() -> impl IntoView {
     let client = use_client();
     let live = watch_gateway(client.clone(), &GatewayScope::Cluster, None);
-    let workloads =
-        NamespaceWorkloads::watch(client.clone(), CONTROLS_NAMESPACE).of(CLUSTER_GATEWAY_NAME);
+    let workloads = NamespaceWorkloads::watch_gateways(
+        client.clone(),
+        CONTROLS_NAMESPACE,
+        &[CLUSTER_GATEWAY_NAME],
+    )
+    .of(CLUSTER_GATEWAY_NAME);
     let access = GatewayAccess::check(client, CONTROLS_NAMESPACE, Some(CLUSTER_GATEWAY_NAME));
     let gateway = Memo::new(move |_| live.cache.with(|c| c.iter().next().cloned()));
     // Only presence decides what is rendered: edits to the gateway update the card in place

@@ -44,7 +44,8 @@ pub fn GatewayDetailsPage() -> impl IntoView {
 fn GatewayDetails(namespace: String, name: String) -> impl IntoView {
     let client = use_client();
     let live = watch_gateway_named(client.clone(), &namespace, &name);
-    let workloads = NamespaceWorkloads::watch(client.clone(), &namespace).of(&name);
+    let workloads =
+        NamespaceWorkloads::watch_gateways(client.clone(), &namespace, &[&name]).of(&name);
     let access = GatewayAccess::check(client, &namespace, Some(&name));
     let gateway = Memo::new(move |_| live.cache.with(|c| c.iter().next().cloned()));
     let exists = Memo::new(move |_| gateway.with(Option::is_some));

@@ -45,7 +45,12 @@ pub fn ProjectGatewaysPage() -> impl IntoView {
                     let own_namespace = scope.gateway_namespace(namespace.as_deref());
                     // One Services + one Deployments watch for the page; the cluster card shares
                     // them when both gateways live in the same namespace (the default).
-                    let shared = NamespaceWorkloads::watch(client.clone(), &own_namespace);
+                    let own_name = scope.gateway_name();
+                    let shared = NamespaceWorkloads::watch_gateways(
+                        client.clone(),
+                        &own_namespace,
+                        &[own_name.as_str(), CLUSTER_GATEWAY_NAME],
+                    );
                     let cluster_workloads =
                         (own_namespace == CONTROLS_NAMESPACE).then(|| shared.of(CLUSTER_GATEWAY_NAME));
                     let legacy_here = Signal::derive({

@@ -9,6 +9,7 @@
 //! listed once per view (control-plane addresses rarely change) instead of watched.
 
 use gateway_model::health::{self, NoAddressReason};
+use gateway_model::names::ingress_instance;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Node, Service};
 use kube_core::params::ListParams;
@@ -21,6 +22,15 @@ use crate::api::{abort_on_cleanup, ApiError, KubeClient};
 /// Labels every gateway Service and Deployment carries (ingress-nginx chart, reference §1.2).
 pub const CONTROLLER_SELECTOR: &str =
     "app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/component=controller";
+
+/// The label selector of the Services/Deployments of `gateways`.
+pub fn selector_for(gateways: &[&str]) -> String {
+    let instances: Vec<String> = gateways.iter().map(|g| ingress_instance(g)).collect();
+    format!(
+        "{CONTROLLER_SELECTOR},app.kubernetes.io/instance in ({})",
+        instances.join(",")
+    )
+}
 
 /// The nodes, listed once: `None` while loading.
 pub type NodesResult = Option<Result<Vec<Node>, ApiError>>;
@@ -37,7 +47,18 @@ pub struct NamespaceWorkloads {
 impl NamespaceWorkloads {
     /// Starts the two watches of `namespace` and the node list; all stop with the view.
     pub fn watch(client: KubeClient, namespace: &str) -> Self {
-        let selector = || ListParams::default().labels(CONTROLLER_SELECTOR);
+        Self::watch_selected(client, namespace, CONTROLLER_SELECTOR.to_string())
+    }
+
+    /// Like [`watch`](Self::watch), narrowed to the releases of `gateways` (a set-based
+    /// `app.kubernetes.io/instance in (…)` selector): a card does not download the workloads of
+    /// a thousand other gateways.
+    pub fn watch_gateways(client: KubeClient, namespace: &str, gateways: &[&str]) -> Self {
+        Self::watch_selected(client, namespace, selector_for(gateways))
+    }
+
+    fn watch_selected(client: KubeClient, namespace: &str, selector: String) -> Self {
+        let selector = || ListParams::default().labels(&selector);
         let nodes = RwSignal::new(None);
         let signal = abort_on_cleanup();
         let nodes_client = client.clone();
@@ -146,5 +167,19 @@ pub fn no_address_key(reason: &NoAddressReason) -> (&'static str, String) {
         NoAddressReason::NoControlPlaneNodes => ("ADDRESS_NO_CONTROL_PLANE", String::new()),
         NoAddressReason::NoInternalIp => ("ADDRESS_NO_INTERNAL_IP", String::new()),
         NoAddressReason::UnsupportedServiceType(t) => ("ADDRESS_UNSUPPORTED_TYPE", t.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selector_names_the_releases() {
+        assert_eq!(
+            selector_for(&["kubesphere-router-demo", "kubesphere-router-kubesphere-system"]),
+            "app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/component=controller,\
+             app.kubernetes.io/instance in (kubesphere-router-demo-ingress,kubesphere-router-kubesphere-system-ingress)"
+        );
     }
 }
