@@ -16,6 +16,7 @@ use kube_core::params::ListParams;
 use kube_core::{ObjectList, Request, Resource};
 use leptos::prelude::*;
 
+use super::deployment_view::DeploymentView;
 use super::live::LiveList;
 use crate::api::{abort_on_cleanup, ApiError, KubeClient};
 
@@ -40,7 +41,7 @@ pub type NodesResult = Option<Result<Vec<Node>, ApiError>>;
 pub struct NamespaceWorkloads {
     pub namespace: StoredValue<String>,
     pub services: LiveList<Service>,
-    pub deployments: LiveList<Deployment>,
+    pub deployments: LiveList<DeploymentView>,
     pub nodes: RwSignal<NodesResult>,
 }
 
@@ -87,7 +88,7 @@ impl NamespaceWorkloads {
             ),
             deployments: LiveList::start(
                 client,
-                Request::new(Deployment::url_path(&(), Some(namespace))),
+                Request::new(DeploymentView::url_path(&(), Some(namespace))),
                 selector(),
             ),
             nodes,
@@ -124,7 +125,7 @@ impl GatewayWorkloads {
         self.shared
             .deployments
             .cache
-            .with(|c| c.get(&ns, &name).cloned())
+            .with(|c| c.get(&ns, &name).map(DeploymentView::to_deployment))
     }
 
     /// True once the Services have been listed.

@@ -1,5 +1,6 @@
 //! Reactive caches fed by list+watch. Pages read them; nobody polls.
 
+pub mod deployment_view;
 pub mod gateway_workloads;
 pub mod gateways;
 pub mod legacy;
