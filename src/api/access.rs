@@ -11,26 +11,11 @@ use kube_core::{Request, Resource};
 
 use super::{ApiError, KubeClient};
 
-fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
-    serde_json::to_vec(value).map_err(|e| ApiError::Decode {
-        url: String::new(),
-        message: e.to_string(),
-    })
-}
-
-fn build_error(e: kube_core::request::Error) -> ApiError {
-    ApiError::Decode {
-        url: String::new(),
-        message: e.to_string(),
-    }
-}
-
 /// The user name the API server sees, when it answers SelfSubjectReview (Kubernetes ≥ 1.28).
 pub async fn who_am_i(client: &KubeClient) -> Result<Option<String>, ApiError> {
     let review = SelfSubjectReview::default();
     let request = Request::new(SelfSubjectReview::url_path(&(), None))
-        .create(&PostParams::default(), encode(&review)?)
-        .map_err(build_error)?;
+        .create(&PostParams::default(), serde_json::to_vec(&review)?)?;
     let answer: SelfSubjectReview = client.json(request, None).await?;
     Ok(answer
         .status
@@ -71,8 +56,7 @@ pub async fn can_i(
         ..SelfSubjectAccessReview::default()
     };
     let request = Request::new(SelfSubjectAccessReview::url_path(&(), None))
-        .create(&PostParams::default(), encode(&review)?)
-        .map_err(build_error)?;
+        .create(&PostParams::default(), serde_json::to_vec(&review)?)?;
     let answer: SelfSubjectAccessReview = client.json(request, None).await?;
     let status = answer.status.unwrap_or_default();
     Ok(AccessAnswer {

@@ -27,6 +27,26 @@ pub enum ApiError {
     Aborted,
 }
 
+/// A request kube-core could not build (bad parameters) is reported like an undecodable answer.
+impl From<kube_core::request::Error> for ApiError {
+    fn from(e: kube_core::request::Error) -> Self {
+        ApiError::Decode {
+            url: String::new(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// A request body that could not be encoded.
+impl From<serde_json::Error> for ApiError {
+    fn from(e: serde_json::Error) -> Self {
+        ApiError::Decode {
+            url: String::new(),
+            message: e.to_string(),
+        }
+    }
+}
+
 /// Longest HTTP body excerpt kept in an error (proxies can answer with whole HTML pages).
 const BODY_EXCERPT: usize = 300;
 

@@ -16,27 +16,9 @@ fn collection(namespace: &str) -> Request {
     Request::new(Gateway::url_path(&(), Some(namespace)))
 }
 
-fn build_error(e: kube_core::request::Error) -> ApiError {
-    ApiError::Decode {
-        url: String::new(),
-        message: e.to_string(),
-    }
-}
-
 /// `POST …/namespaces/{ns}/gateways`.
 pub async fn create_gateway(client: &KubeClient, gateway: &Gateway) -> Result<Gateway, ApiError> {
-    let body = serde_json::to_vec(gateway).map_err(|e| ApiError::Decode {
-        url: String::new(),
-        message: e.to_string(),
-    })?;
-    let params = PostParams {
-        field_manager: Some(FIELD_MANAGER.to_string()),
-        ..PostParams::default()
-    };
-    let request = collection(gateway.namespace())
-        .create(&params, body)
-        .map_err(build_error)?;
-    client.json(request, None).await
+    post_gateway(client, gateway, false).await
 }
 
 /// The same POST with `dryRun=All`: the server validates and admits it without storing it.
@@ -44,17 +26,19 @@ pub async fn dry_run_create_gateway(
     client: &KubeClient,
     gateway: &Gateway,
 ) -> Result<Gateway, ApiError> {
-    let body = serde_json::to_vec(gateway).map_err(|e| ApiError::Decode {
-        url: String::new(),
-        message: e.to_string(),
-    })?;
+    post_gateway(client, gateway, true).await
+}
+
+async fn post_gateway(
+    client: &KubeClient,
+    gateway: &Gateway,
+    dry_run: bool,
+) -> Result<Gateway, ApiError> {
     let params = PostParams {
-        dry_run: true,
+        dry_run,
         field_manager: Some(FIELD_MANAGER.to_string()),
     };
-    let request = collection(gateway.namespace())
-        .create(&params, body)
-        .map_err(build_error)?;
+    let request = collection(gateway.namespace()).create(&params, serde_json::to_vec(gateway)?)?;
     client.json(request, None).await
 }
 
@@ -70,9 +54,7 @@ pub async fn patch_gateway(
         field_manager: Some(FIELD_MANAGER.to_string()),
         ..PatchParams::default()
     };
-    let request = collection(namespace)
-        .patch(name, &params, &Patch::Merge(patch))
-        .map_err(build_error)?;
+    let request = collection(namespace).patch(name, &params, &Patch::Merge(patch))?;
     client.json(request, None).await
 }
 
@@ -82,9 +64,7 @@ pub async fn get_gateway(
     namespace: &str,
     name: &str,
 ) -> Result<Gateway, ApiError> {
-    let request = collection(namespace)
-        .get(name, &GetParams::default())
-        .map_err(build_error)?;
+    let request = collection(namespace).get(name, &GetParams::default())?;
     client.json(request, None).await
 }
 
@@ -104,8 +84,6 @@ pub async fn delete_gateway(
             resource_version: None,
         });
     }
-    let request = collection(namespace)
-        .delete(name, &params)
-        .map_err(build_error)?;
+    let request = collection(namespace).delete(name, &params)?;
     client.send(request, None).await.map(|_| ())
 }

@@ -10,21 +10,13 @@ use kube_core::{Request, Resource};
 
 use super::{ApiError, KubeClient};
 
-fn build_error(e: kube_core::request::Error) -> ApiError {
-    ApiError::Decode {
-        url: String::new(),
-        message: e.to_string(),
-    }
-}
-
 /// The options in the legacy nginx ConfigMap (empty when it is gone).
 pub async fn legacy_config(
     client: &KubeClient,
     legacy: &LegacyGateway,
 ) -> Result<StringMap, ApiError> {
     let request = Request::new(ConfigMap::url_path(&(), Some(&legacy.namespace)))
-        .get(&legacy.config_map_name(), &GetParams::default())
-        .map_err(build_error)?;
+        .get(&legacy.config_map_name(), &GetParams::default())?;
     match client.json::<ConfigMap>(request, None).await {
         Ok(cm) => Ok(cm.data.unwrap_or_default().into_iter().collect()),
         Err(e) if e.is_not_found() => Ok(StringMap::new()),
@@ -45,7 +37,7 @@ pub async fn delete_legacy(client: &KubeClient, legacy: &LegacyGateway) -> Resul
         Request::new(ConfigMap::url_path(&(), ns)).delete(&legacy.config_map_name(), &params),
     ];
     for request in requests {
-        match client.send(request.map_err(build_error)?, None).await {
+        match client.send(request?, None).await {
             Ok(_) => {}
             Err(e) if e.is_not_found() => {}
             Err(e) => return Err(e),

@@ -102,10 +102,7 @@ where
         params.continue_token = None;
         let mut all: Option<ObjectList<K>> = None;
         loop {
-            let list = request.list(&params).map_err(|e| ApiError::Decode {
-                url: String::new(),
-                message: e.to_string(),
-            })?;
+            let list = request.list(&params)?;
             let chunk = match client.json::<ObjectList<K>>(list, signal).await {
                 Ok(chunk) => chunk,
                 Err(e) if e.is_gone() && all.is_some() && attempts < 3 => {

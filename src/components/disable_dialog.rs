@@ -5,13 +5,11 @@
 
 use gateway_model::gateway::Gateway;
 use leptos::prelude::*;
-use thaw::{
-    Button, ButtonAppearance, ButtonType, Dialog, DialogActions, DialogBody, DialogSurface,
-    DialogTitle, ToastOptions, ToasterInjection,
-};
+use thaw::{Button, ButtonAppearance, ButtonType, ToasterInjection};
 
 use crate::api::gateways::delete_gateway;
 use crate::app::use_client;
+use crate::components::modal_form::{toast_success, ModalForm};
 use crate::i18n::{t, tr, translate, use_i18n};
 
 /// One gateway to disable.
@@ -60,11 +58,6 @@ pub fn DisableDialog(targets: Vec<DisableTarget>, on_close: Callback<()>) -> imp
     let i18n = use_i18n();
     let toaster = ToasterInjection::expect_context();
     let open = RwSignal::new(true);
-    Effect::new(move |_| {
-        if !open.get() {
-            on_close.run(());
-        }
-    });
     let targets = StoredValue::new(targets);
     let typed = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -100,10 +93,9 @@ pub fn DisableDialog(targets: Vec<DisableTarget>, on_close: Callback<()>) -> imp
             }
             busy.set(false);
             if failed.is_empty() {
-                let text = translate(i18n.locale.get_untracked(), "DISABLE_SUCCESSFUL", &[]);
-                toaster.dispatch_toast(
-                    move || view! { <thaw::Toast><thaw::ToastBody>{text.clone()}</thaw::ToastBody></thaw::Toast> },
-                    ToastOptions::default().with_intent(thaw::ToastIntent::Success),
+                toast_success(
+                    toaster,
+                    translate(i18n.locale.get_untracked(), "DISABLE_SUCCESSFUL", &[]),
                 );
                 open.set(false);
             } else {
@@ -111,63 +103,58 @@ pub fn DisableDialog(targets: Vec<DisableTarget>, on_close: Callback<()>) -> imp
             }
         });
     };
-    let run = StoredValue::new(run);
+    let run = Callback::new(move |_| run());
     let names_for_desc = names.clone();
 
+    let disable_button = move || {
+        view! {
+            <Button
+                appearance=ButtonAppearance::Primary
+                class="button--danger"
+                button_type=ButtonType::Submit
+                attr:data-testid="disable-ok"
+                disabled=Signal::derive(move || busy.get() || !confirmed())
+                loading=busy
+            >{move || t("DISABLE")}</Button>
+        }
+    };
     view! {
-        <Dialog open=open mask_closeable=false>
-            <DialogSurface class="disable-dialog">
-                <form data-testid="disable-dialog" on:submit=move |ev| { ev.prevent_default(); run.with_value(|r| r()); }>
-                <DialogBody>
-                    <DialogTitle>{move || if several { t("DISABLE_MULTIPLE_GATEWAYS") } else { t("DISABLE_GATEWAY") }}</DialogTitle>
-                    <div class="thaw-dialog-content">
-                        <p>{move || t("DISABLE_GATEWAY_TIP")}</p>
-                        <p>
-                            {move || if several { t("DISABLE_CONFIRM_NAMES") } else { t("DISABLE_CONFIRM_NAME") }}
-                            " "
-                            <strong class="disable-dialog__names" data-testid="disable-names">{names_for_desc.clone()}</strong>
-                        </p>
-                        <input
-                            class="text-input"
-                            data-testid="disable-confirm-input"
-                            autocomplete="off"
-                            spellcheck="false"
-                            aria-label=move || if several { t("DISABLE_CONFIRM_NAMES") } else { t("DISABLE_CONFIRM_NAME") }
-                            placeholder=names.clone()
-                            prop:value=move || typed.get()
-                            on:input=move |ev| typed.set(event_target_value(&ev))
-                        />
-                        {move || {
-                            let list = failures.get();
-                            (!list.is_empty()).then(|| view! {
-                                <ul class="form-error" role="alert" data-testid="disable-failures">
-                                    {list.into_iter().map(|(name, message)| view! {
-                                        <li>{tr("DISABLE_FAILED", &[("name", &name), ("message", &message)])}</li>
-                                    }).collect_view()}
-                                </ul>
-                            })
-                        }}
-                    </div>
-                    <DialogActions>
-                        <Button
-                            appearance=ButtonAppearance::Secondary
-                            button_type=ButtonType::Button
-                            attr:data-testid="dialog-cancel"
-                            on_click=move |_| open.set(false)
-                        >{move || t("CANCEL")}</Button>
-                        <Button
-                            appearance=ButtonAppearance::Primary
-                            class="button--danger"
-                            button_type=ButtonType::Submit
-                            attr:data-testid="disable-ok"
-                            disabled=Signal::derive(move || busy.get() || !confirmed())
-                            loading=busy
-                        >{move || t("DISABLE")}</Button>
-                    </DialogActions>
-                </DialogBody>
-                </form>
-            </DialogSurface>
-        </Dialog>
+        <ModalForm
+            class="disable-dialog"
+            testid="disable-dialog"
+            open
+            on_close
+            on_submit=run
+            title=move || if several { t("DISABLE_MULTIPLE_GATEWAYS") } else { t("DISABLE_GATEWAY") }
+            submit=disable_button
+        >
+            <p>{move || t("DISABLE_GATEWAY_TIP")}</p>
+            <p>
+                {move || if several { t("DISABLE_CONFIRM_NAMES") } else { t("DISABLE_CONFIRM_NAME") }}
+                " "
+                <strong class="disable-dialog__names" data-testid="disable-names">{names_for_desc.clone()}</strong>
+            </p>
+            <input
+                class="text-input"
+                data-testid="disable-confirm-input"
+                autocomplete="off"
+                spellcheck="false"
+                aria-label=move || if several { t("DISABLE_CONFIRM_NAMES") } else { t("DISABLE_CONFIRM_NAME") }
+                placeholder=names.clone()
+                prop:value=move || typed.get()
+                on:input=move |ev| typed.set(event_target_value(&ev))
+            />
+            {move || {
+                let list = failures.get();
+                (!list.is_empty()).then(|| view! {
+                    <ul class="form-error" role="alert" data-testid="disable-failures">
+                        {list.into_iter().map(|(name, message)| view! {
+                            <li>{tr("DISABLE_FAILED", &[("name", &name), ("message", &message)])}</li>
+                        }).collect_view()}
+                    </ul>
+                })
+            }}
+        </ModalForm>
     }
 }
 

@@ -4,9 +4,6 @@
 //! changed, carrying the `resourceVersion` it was opened on. A 409 shows what someone else changed
 //! and re-applies the user's edits on top of the latest version; any failure keeps the dialog
 //! open with the input intact and the server's message shown.
-//!
-//! The body is a plain `div.thaw-dialog-content`: thaw 0.5's `DialogContent` renders an `<h2>`,
-//! which makes the whole form one heading for screen readers.
 
 use gateway_model::config_options::{self, lookup};
 use gateway_model::form::{gateway_changes, GatewayForm, KeyValueRow, RebaseConflict};
@@ -16,10 +13,7 @@ use gateway_model::names::GatewayScope;
 use gateway_model::providers::PROVIDERS;
 use gateway_model::validation::{errors_from_status, FieldError, FormField};
 use leptos::prelude::*;
-use thaw::{
-    Button, ButtonAppearance, ButtonType, Dialog, DialogActions, DialogBody, DialogSurface,
-    DialogTitle, ToastOptions, ToasterInjection,
-};
+use thaw::{Button, ButtonAppearance, ButtonType, ToasterInjection};
 
 use crate::api::access::who_am_i;
 use crate::api::gateways::{create_gateway, get_gateway, patch_gateway};
@@ -27,6 +21,7 @@ use crate::api::ApiError;
 use crate::app::use_client;
 use crate::components::field_message::FieldMessages;
 use crate::components::key_value_editor::KeyValueEditor;
+use crate::components::modal_form::{toast_success, ModalForm};
 use crate::i18n::{t, tr, translate, use_i18n};
 
 /// What the dialog is for.
@@ -98,11 +93,6 @@ pub fn GatewayDialog(target: DialogTarget, on_close: Callback<()>) -> impl IntoV
     let i18n = use_i18n();
     let toaster = ToasterInjection::expect_context();
     let open = RwSignal::new(true);
-    Effect::new(move |_| {
-        if !open.get() {
-            on_close.run(());
-        }
-    });
     let (initial_form, base) = match &target {
         DialogTarget::Create { scope, .. } => (GatewayForm::new_for(scope), None),
         DialogTarget::Edit { gateway } => (
@@ -206,11 +196,7 @@ pub fn GatewayDialog(target: DialogTarget, on_close: Callback<()>) -> impl IntoV
                         "ENABLE_SUCCESSFUL"
                     };
                     // (no reactive owner in this task: translate with the captured locale)
-                    let text = translate(i18n.locale.get_untracked(), key, &[]);
-                    toaster.dispatch_toast(
-                        move || view! { <thaw::Toast><thaw::ToastBody>{text.clone()}</thaw::ToastBody></thaw::Toast> },
-                        ToastOptions::default().with_intent(thaw::ToastIntent::Success),
-                    );
+                    toast_success(toaster, translate(i18n.locale.get_untracked(), key, &[]));
                     open.set(false);
                 }
                 Err(e) => {
@@ -242,7 +228,7 @@ pub fn GatewayDialog(target: DialogTarget, on_close: Callback<()>) -> impl IntoV
             }
         });
     };
-    let submit = StoredValue::new(submit);
+    let submit = Callback::new(move |_| submit());
 
     let provider_value = move || form.with(|f| f.provider.clone().unwrap_or_default());
     let annotation_suggestions = Memo::new(move |_| {
@@ -272,154 +258,146 @@ pub fn GatewayDialog(target: DialogTarget, on_close: Callback<()>) -> impl IntoV
         }
     };
 
+    let ok_button = move || {
+        view! {
+            <Button
+                appearance=ButtonAppearance::Primary
+                button_type=ButtonType::Submit
+                attr:data-testid="dialog-ok"
+                disabled=Signal::derive(move || saving.get() || blocked())
+                loading=saving
+                attr:title=move || if unchanged() { t("NO_CHANGES") } else { String::new() }
+            >{move || if conflict.with(Option::is_some) { t("SAVE_ON_LATEST") } else { t("OK") }}</Button>
+        }
+    };
     view! {
-        <Dialog open=open mask_closeable=false>
-            <DialogSurface class="gateway-dialog">
-                <form
-                    data-testid="gateway-dialog"
-                    novalidate=true
-                    on:submit=move |ev| { ev.prevent_default(); submit.with_value(|s| s()); }
-                >
-                <DialogBody>
-                    <DialogTitle>
-                        <span class="gateway-dialog__title">{title}</span>
-                        <span class="gateway-dialog__subtitle">{move || t("ENABLE_GATEWAY_DESC")}</span>
-                    </DialogTitle>
-                    <div class="thaw-dialog-content gateway-dialog__content">
-                        {move || conflict.get().map(|c| view! { <ConflictPanel info=c/> })}
-                        {move || form_error.get().map(|e| view! {
-                            <p class="form-error" role="alert" data-testid="form-error">{e}</p>
-                        })}
-                        <fieldset class="form-field">
-                            <legend class="form-field__label">{move || t("ACCESS_MODE")}</legend>
-                            <div class="mode-choice" role="radiogroup">
-                                {[AccessMode::NodePort, AccessMode::LoadBalancer].into_iter().map(|mode| {
-                                    let desc_key = if mode == AccessMode::NodePort { "NODEPORT_DESC" } else { "LOADBALANCER_DESC" };
-                                    view! {
-                                        <label class="mode-choice__option" class:mode-choice__option--selected=move || form.with(|f| f.access_mode == mode)>
-                                            <input
-                                                type="radio"
-                                                name="access-mode"
-                                                value=mode.as_str()
-                                                data-testid=format!("access-mode-{}", mode.as_str())
-                                                prop:checked=move || form.with(|f| f.access_mode == mode)
-                                                on:change=move |_| update(&|f| f.set_access_mode(mode))
-                                            />
-                                            <span class="mode-choice__name">{mode.as_str()}</span>
-                                            <span class="mode-choice__desc">{move || t(desc_key)}</span>
-                                        </label>
-                                    }
-                                }).collect_view()}
-                            </div>
-                            <FieldMessages messages=messages_for(&[|f| matches!(f, FormField::AccessMode)])/>
-                        </fieldset>
-                        <div class="form-field">
-                            <label class="switch-field">
+        <ModalForm
+            class="gateway-dialog"
+            testid="gateway-dialog"
+            open
+            on_close
+            on_submit=submit
+            title=move || view! {
+                <span class="gateway-dialog__title">{title}</span>
+                <span class="gateway-dialog__subtitle">{move || t("ENABLE_GATEWAY_DESC")}</span>
+            }
+            submit=ok_button
+            content_class="gateway-dialog__content"
+        >
+            {move || conflict.get().map(|c| view! { <ConflictPanel info=c/> })}
+            {move || form_error.get().map(|e| view! {
+                <p class="form-error" role="alert" data-testid="form-error">{e}</p>
+            })}
+            <fieldset class="form-field">
+                <legend class="form-field__label">{move || t("ACCESS_MODE")}</legend>
+                <div class="mode-choice" role="radiogroup">
+                    {[AccessMode::NodePort, AccessMode::LoadBalancer].into_iter().map(|mode| {
+                        let desc_key = if mode == AccessMode::NodePort { "NODEPORT_DESC" } else { "LOADBALANCER_DESC" };
+                        view! {
+                            <label class="mode-choice__option" class:mode-choice__option--selected=move || form.with(|f| f.access_mode == mode)>
                                 <input
-                                    type="checkbox"
-                                    role="switch"
-                                    data-testid="tracing"
-                                    prop:checked=move || form.with(|f| f.tracing)
-                                    on:change=move |ev| { let on = event_target_checked(&ev); update(&|f| f.tracing = on); }
+                                    type="radio"
+                                    name="access-mode"
+                                    value=mode.as_str()
+                                    data-testid=format!("access-mode-{}", mode.as_str())
+                                    prop:checked=move || form.with(|f| f.access_mode == mode)
+                                    on:change=move |_| update(&|f| f.set_access_mode(mode))
                                 />
-                                <span class="form-field__label">{move || t("TRACING")}</span>
+                                <span class="mode-choice__name">{mode.as_str()}</span>
+                                <span class="mode-choice__desc">{move || t(desc_key)}</span>
                             </label>
-                            <p class="form-field__tip">
-                                {move || t("GATEWAY_TRACING_TIP_BEFORE")}
-                                <code>"nginx.ingress.kubernetes.io/service-upstream: true"</code>
-                                {move || t("GATEWAY_TRACING_TIP_AFTER")}
-                            </p>
-                            <FieldMessages messages=messages_for(&[|f| matches!(f, FormField::Tracing)])/>
-                        </div>
-                        <Show when=is_lb>
-                            <div class="form-field">
-                                <label class="form-field__label" for="gateway-provider">{move || t("LOAD_BALANCER_PROVIDER")}</label>
-                                <select
-                                    id="gateway-provider"
-                                    class="text-input"
-                                    data-testid="provider"
-                                    prop:value=provider_value
-                                    on:change=move |ev| {
-                                        let v = event_target_value(&ev);
-                                        update(&|f| f.set_provider(Some(v.as_str()).filter(|v| !v.is_empty())));
-                                    }
-                                >
-                                    <option value="">{move || t("NO_PROVIDER")}</option>
-                                    {PROVIDERS.iter().map(|p| view! { <option value=p.value>{p.label}</option> }).collect_view()}
-                                    {move || {
-                                        // A stored provider the catalogue does not know stays selectable.
-                                        let current = provider_value();
-                                        (!current.is_empty() && !PROVIDERS.iter().any(|p| p.value == current))
-                                            .then(|| view! { <option value=current.clone()>{current.clone()}</option> })
-                                    }}
-                                </select>
-                                <FieldMessages messages=messages_for(&[|f| matches!(f, FormField::Provider)])/>
-                            </div>
-                            <div class="form-field">
-                                <span class="form-field__label">{move || t("ANNOTATION_PL")}</span>
-                                <KeyValueEditor
-                                    name="annotation"
-                                    rows=Signal::derive(move || form.with(|f| f.annotations.clone()))
-                                    on_change=Callback::new(move |rows: Vec<KeyValueRow>| update(&|f| f.annotations = rows.clone()))
-                                    messages=messages
-                                    field=FormField::Annotations
-                                    row_field=FormField::Annotation
-                                    suggestions=annotation_suggestions
-                                />
-                            </div>
-                        </Show>
-                        <div class="form-field">
-                            <span class="form-field__label">{move || t("CONFIGURATION_OPTIONS")}</span>
-                            <p class="form-field__tip">{move || t("CONFIGURATION_OPTIONS_TIP")}</p>
-                            <KeyValueEditor
-                                name="config"
-                                rows=Signal::derive(move || form.with(|f| f.config.clone()))
-                                on_change=Callback::new(move |rows: Vec<KeyValueRow>| update(&|f| f.config = rows.clone()))
-                                messages=messages
-                                field=FormField::ConfigOptions
-                                row_field=FormField::ConfigOption
-                                suggestions=config_suggestions
-                                hint=option_hint
-                            />
-                        </div>
-                        <div class="form-field">
-                            <label class="form-field__label" for="gateway-replicas">{move || t("REPLICA_PL")}</label>
-                            <input
-                                id="gateway-replicas"
-                                class="text-input text-input--narrow"
-                                type="number"
-                                min="0"
-                                data-testid="replicas"
-                                prop:value=move || form.with(|f| f.replicas.to_string())
-                                on:input=move |ev| {
-                                    let v = event_target_value(&ev);
-                                    let n = v.trim().parse::<i64>().unwrap_or(-1).clamp(i64::from(i32::MIN), i64::from(i32::MAX));
-                                    update(&|f| f.replicas = n as i32);
-                                }
-                            />
-                            <FieldMessages messages=messages_for(&[|f| matches!(f, FormField::Replicas)])/>
-                        </div>
-                    </div>
-                    <DialogActions>
-                        <Button
-                            appearance=ButtonAppearance::Secondary
-                            button_type=ButtonType::Button
-                            attr:data-testid="dialog-cancel"
-                            on_click=move |_| open.set(false)
-                        >{move || t("CANCEL")}</Button>
-                        <Button
-                            appearance=ButtonAppearance::Primary
-                            button_type=ButtonType::Submit
-                            attr:data-testid="dialog-ok"
-                            disabled=Signal::derive(move || saving.get() || blocked())
-                            loading=saving
-                            attr:title=move || if unchanged() { t("NO_CHANGES") } else { String::new() }
-                        >{move || if conflict.with(Option::is_some) { t("SAVE_ON_LATEST") } else { t("OK") }}</Button>
-                    </DialogActions>
-                </DialogBody>
-                </form>
-            </DialogSurface>
-        </Dialog>
+                        }
+                    }).collect_view()}
+                </div>
+                <FieldMessages messages=messages_for(&[|f| matches!(f, FormField::AccessMode)])/>
+            </fieldset>
+            <div class="form-field">
+                <label class="switch-field">
+                    <input
+                        type="checkbox"
+                        role="switch"
+                        data-testid="tracing"
+                        prop:checked=move || form.with(|f| f.tracing)
+                        on:change=move |ev| { let on = event_target_checked(&ev); update(&|f| f.tracing = on); }
+                    />
+                    <span class="form-field__label">{move || t("TRACING")}</span>
+                </label>
+                <p class="form-field__tip">
+                    {move || t("GATEWAY_TRACING_TIP_BEFORE")}
+                    <code>"nginx.ingress.kubernetes.io/service-upstream: true"</code>
+                    {move || t("GATEWAY_TRACING_TIP_AFTER")}
+                </p>
+                <FieldMessages messages=messages_for(&[|f| matches!(f, FormField::Tracing)])/>
+            </div>
+            <Show when=is_lb>
+                <div class="form-field">
+                    <label class="form-field__label" for="gateway-provider">{move || t("LOAD_BALANCER_PROVIDER")}</label>
+                    <select
+                        id="gateway-provider"
+                        class="text-input"
+                        data-testid="provider"
+                        prop:value=provider_value
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            update(&|f| f.set_provider(Some(v.as_str()).filter(|v| !v.is_empty())));
+                        }
+                    >
+                        <option value="">{move || t("NO_PROVIDER")}</option>
+                        {PROVIDERS.iter().map(|p| view! { <option value=p.value>{p.label}</option> }).collect_view()}
+                        {move || {
+                            // A stored provider the catalogue does not know stays selectable.
+                            let current = provider_value();
+                            (!current.is_empty() && !PROVIDERS.iter().any(|p| p.value == current))
+                                .then(|| view! { <option value=current.clone()>{current.clone()}</option> })
+                        }}
+                    </select>
+                    <FieldMessages messages=messages_for(&[|f| matches!(f, FormField::Provider)])/>
+                </div>
+                <div class="form-field">
+                    <span class="form-field__label">{move || t("ANNOTATION_PL")}</span>
+                    <KeyValueEditor
+                        name="annotation"
+                        rows=Signal::derive(move || form.with(|f| f.annotations.clone()))
+                        on_change=Callback::new(move |rows: Vec<KeyValueRow>| update(&|f| f.annotations = rows.clone()))
+                        messages=messages
+                        field=FormField::Annotations
+                        row_field=FormField::Annotation
+                        suggestions=annotation_suggestions
+                    />
+                </div>
+            </Show>
+            <div class="form-field">
+                <span class="form-field__label">{move || t("CONFIGURATION_OPTIONS")}</span>
+                <p class="form-field__tip">{move || t("CONFIGURATION_OPTIONS_TIP")}</p>
+                <KeyValueEditor
+                    name="config"
+                    rows=Signal::derive(move || form.with(|f| f.config.clone()))
+                    on_change=Callback::new(move |rows: Vec<KeyValueRow>| update(&|f| f.config = rows.clone()))
+                    messages=messages
+                    field=FormField::ConfigOptions
+                    row_field=FormField::ConfigOption
+                    suggestions=config_suggestions
+                    hint=option_hint
+                />
+            </div>
+            <div class="form-field">
+                <label class="form-field__label" for="gateway-replicas">{move || t("REPLICA_PL")}</label>
+                <input
+                    id="gateway-replicas"
+                    class="text-input text-input--narrow"
+                    type="number"
+                    min="0"
+                    data-testid="replicas"
+                    prop:value=move || form.with(|f| f.replicas.to_string())
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        let n = v.trim().parse::<i64>().unwrap_or(-1).clamp(i64::from(i32::MIN), i64::from(i32::MAX));
+                        update(&|f| f.replicas = n as i32);
+                    }
+                />
+                <FieldMessages messages=messages_for(&[|f| matches!(f, FormField::Replicas)])/>
+            </div>
+        </ModalForm>
     }
 }
 

@@ -8,16 +8,14 @@
 use gateway_model::gateway::Gateway;
 use gateway_model::legacy::LegacyGateway;
 use leptos::prelude::*;
-use thaw::{
-    Button, ButtonAppearance, ButtonType, Dialog, DialogActions, DialogBody, DialogSurface,
-    DialogTitle, ToastOptions, ToasterInjection,
-};
+use thaw::{Button, ButtonAppearance, ButtonType, ToasterInjection};
 
 use crate::api::access::who_am_i;
 use crate::api::gateways::{create_gateway, dry_run_create_gateway};
 use crate::api::legacy::{delete_legacy, legacy_config};
 use crate::api::{ApiError, KubeClient};
 use crate::app::use_client;
+use crate::components::modal_form::{toast_success, ModalForm};
 use crate::i18n::{t, translate, use_i18n};
 
 /// How far the update got.
@@ -55,11 +53,6 @@ pub fn LegacyUpdateDialog(
     let i18n = use_i18n();
     let toaster = ToasterInjection::expect_context();
     let open = RwSignal::new(true);
-    Effect::new(move |_| {
-        if !open.get() {
-            on_close.run(());
-        }
-    });
     let stage = RwSignal::new(Stage::NotStarted);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -89,11 +82,7 @@ pub fn LegacyUpdateDialog(
             busy.set(false);
             match result {
                 Ok(_) => {
-                    let text = translate(locale, "UPDATE_SUCCESSFUL", &[]);
-                    toaster.dispatch_toast(
-                        move || view! { <thaw::Toast><thaw::ToastBody>{text.clone()}</thaw::ToastBody></thaw::Toast> },
-                        ToastOptions::default().with_intent(thaw::ToastIntent::Success),
-                    );
+                    toast_success(toaster, translate(locale, "UPDATE_SUCCESSFUL", &[]));
                     on_updated.run(());
                     open.set(false);
                 }
@@ -107,37 +96,32 @@ pub fn LegacyUpdateDialog(
             }
         });
     };
-    let run = StoredValue::new(run);
+    let run = Callback::new(move |_| run());
     let name = legacy.with_value(|l| l.name.clone());
+    let update_button = move || {
+        view! {
+            <Button
+                appearance=ButtonAppearance::Primary
+                button_type=ButtonType::Submit
+                attr:data-testid="legacy-update-ok"
+                disabled=busy
+                loading=busy
+            >{move || if stage.get() == Stage::LegacyRemoved { t("RETRY") } else { t("UPDATE") }}</Button>
+        }
+    };
     view! {
-        <Dialog open=open mask_closeable=false>
-            <DialogSurface class="disable-dialog">
-                <form data-testid="legacy-update-dialog" on:submit=move |ev| { ev.prevent_default(); run.with_value(|r| r()); }>
-                <DialogBody>
-                    <DialogTitle>{move || t("UPDATED_GATEWAY_TITLE")}</DialogTitle>
-                    <div class="thaw-dialog-content">
-                        <p><strong class="disable-dialog__names">{name.clone()}</strong></p>
-                        <p>{move || t("UPDATE_GATEWAY_DESC")}</p>
-                        {move || error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })}
-                    </div>
-                    <DialogActions>
-                        <Button
-                            appearance=ButtonAppearance::Secondary
-                            button_type=ButtonType::Button
-                            attr:data-testid="dialog-cancel"
-                            on_click=move |_| open.set(false)
-                        >{move || t("CANCEL")}</Button>
-                        <Button
-                            appearance=ButtonAppearance::Primary
-                            button_type=ButtonType::Submit
-                            attr:data-testid="legacy-update-ok"
-                            disabled=busy
-                            loading=busy
-                        >{move || if stage.get() == Stage::LegacyRemoved { t("RETRY") } else { t("UPDATE") }}</Button>
-                    </DialogActions>
-                </DialogBody>
-                </form>
-            </DialogSurface>
-        </Dialog>
+        <ModalForm
+            class="disable-dialog"
+            testid="legacy-update-dialog"
+            open
+            on_close
+            on_submit=run
+            title=move || t("UPDATED_GATEWAY_TITLE")
+            submit=update_button
+        >
+            <p><strong class="disable-dialog__names">{name.clone()}</strong></p>
+            <p>{move || t("UPDATE_GATEWAY_DESC")}</p>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="form-error">{e}</p> })}
+        </ModalForm>
     }
 }

@@ -11,6 +11,8 @@ pub mod gateway_summary;
 pub mod inline_error;
 pub mod key_value_editor;
 pub mod legacy_update;
+pub mod live_gateway;
+pub mod modal_form;
 pub mod page_banner;
 pub mod project_gateway_table;
 pub mod shell;

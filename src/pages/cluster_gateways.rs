@@ -1,5 +1,6 @@
 //! Cluster → Gateway Settings: banner, tabs Cluster Gateway / Project Gateways (tab in the URL).
 
+use gateway_model::gateway::Gateway;
 use gateway_model::names::{GatewayScope, CLUSTER_GATEWAY_NAME, CONTROLS_NAMESPACE};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -11,6 +12,7 @@ use crate::components::empty_state::EmptyState;
 use crate::components::gateway_actions::{EnableGatewayButton, ManageMenu};
 use crate::components::gateway_summary::GatewaySummary;
 use crate::components::inline_error::InlineError;
+use crate::components::live_gateway::LiveGateway;
 use crate::components::page_banner::PageBanner;
 use crate::components::project_gateway_table::ProjectGatewayTable;
 use crate::components::sync_badge::SyncBadge;
@@ -77,44 +79,28 @@ fn ClusterGatewayTab() -> impl IntoView {
     )
     .of(CLUSTER_GATEWAY_NAME);
     let access = GatewayAccess::check(client, CONTROLS_NAMESPACE, Some(CLUSTER_GATEWAY_NAME));
-    let gateway = Memo::new(move |_| live.cache.with(|c| c.iter().next().cloned()));
-    // Only presence decides what is rendered: edits to the gateway update the card in place
-    // (an open dialog or menu survives them).
-    let exists = Memo::new(move |_| gateway.with(Option::is_some));
     Effect::new(move |_| {
         if live.listed.get() {
             crate::perf::mark_first_data();
         }
     });
     view! {
-        <div class="tab-toolbar"><SyncBadge state=live.sync/></div>
-        {move || {
-            if let Some(error) = live.initial_error.get() {
-                return view! { <InlineError error/> }.into_any();
+        <LiveGateway
+            live
+            present=Callback::new(move |g: Signal<Gateway>| view! {
+                <GatewaySummary gateway=g title_key="CLUSTER_GATEWAY" workloads=workloads>
+                    <ManageMenu gateway=g access/>
+                </GatewaySummary>
+            }.into_any())
+            absent=move || view! {
+                <EmptyState
+                    title=Signal::derive(|| t("CLUSTER_GATEWAY_NOT_ENABLED"))
+                    description=Signal::derive(|| t("CLUSTER_ENABLE_GATEWAY_DESC"))
+                >
+                    <EnableGatewayButton scope=GatewayScope::Cluster working_namespace=None access/>
+                </EmptyState>
             }
-            if !live.listed.get() {
-                return view! { <div class="skeleton-card" aria-busy="true"></div> }.into_any();
-            }
-            if exists.get() {
-                let g = Signal::derive(move || gateway.get().unwrap_or_default());
-                view! {
-                    <GatewaySummary gateway=g title_key="CLUSTER_GATEWAY" workloads=workloads>
-                        <ManageMenu gateway=g access/>
-                    </GatewaySummary>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <EmptyState
-                        title=Signal::derive(|| t("CLUSTER_GATEWAY_NOT_ENABLED"))
-                        description=Signal::derive(|| t("CLUSTER_ENABLE_GATEWAY_DESC"))
-                    >
-                        <EnableGatewayButton scope=GatewayScope::Cluster working_namespace=None access/>
-                    </EmptyState>
-                }
-                .into_any()
-            }
-        }}
+        />
     }
 }
 

@@ -11,8 +11,7 @@ use crate::app::use_client;
 use crate::components::empty_state::EmptyState;
 use crate::components::gateway_actions::ManageMenu;
 use crate::components::gateway_summary::GatewaySummary;
-use crate::components::inline_error::InlineError;
-use crate::components::sync_badge::SyncBadge;
+use crate::components::live_gateway::LiveGateway;
 use crate::i18n::{t, tr};
 use crate::state::gateway_workloads::NamespaceWorkloads;
 use crate::state::gateways::watch_gateway_named;
@@ -47,63 +46,54 @@ fn GatewayDetails(namespace: String, name: String) -> impl IntoView {
     let workloads =
         NamespaceWorkloads::watch_gateways(client.clone(), &namespace, &[&name]).of(&name);
     let access = GatewayAccess::check(client, &namespace, Some(&name));
-    let gateway = Memo::new(move |_| live.cache.with(|c| c.iter().next().cloned()));
-    let exists = Memo::new(move |_| gateway.with(Option::is_some));
-    let shown_name = name.clone();
     view! {
-        <div class="tab-toolbar"><SyncBadge state=live.sync/></div>
-        {move || {
-            if let Some(error) = live.initial_error.get() {
-                return view! { <InlineError error/> }.into_any();
-            }
-            if !live.listed.get() {
-                return view! { <div class="skeleton-card" aria-busy="true"></div> }.into_any();
-            }
-            if !exists.get() {
-                let name = shown_name.clone();
-                return view! {
+        <LiveGateway
+            live
+            present=Callback::new(move |g: Signal<Gateway>| {
+                let title_key = if g.with_untracked(|g| g.scope().is_some_and(|s| s.is_cluster())) {
+                    "CLUSTER_GATEWAY"
+                } else {
+                    "PROJECT_GATEWAY"
+                };
+                view! {
+                    <GatewaySummary gateway=g title_key workloads>
+                        <ManageMenu gateway=g access/>
+                    </GatewaySummary>
+                    <div class="details-grid">
+                        <KeyValuePanel
+                            title_key="CONFIGURATION_OPTIONS"
+                            testid="details-config"
+                            entries=Signal::derive(move || g.with(Gateway::config))
+                        />
+                        <KeyValuePanel
+                            title_key="ANNOTATION_PL"
+                            testid="details-service-annotations"
+                            entries=Signal::derive(move || g.with(Gateway::service_annotations))
+                        />
+                        <KeyValuePanel
+                            title_key="LABELS"
+                            testid="details-labels"
+                            entries=Signal::derive(move || g.with(|g| g.metadata.labels.clone().unwrap_or_default().into_iter().collect()))
+                        />
+                        <KeyValuePanel
+                            title_key="METADATA_ANNOTATIONS"
+                            testid="details-annotations"
+                            entries=Signal::derive(move || g.with(|g| g.metadata.annotations.clone().unwrap_or_default().into_iter().collect()))
+                        />
+                    </div>
+                }
+                .into_any()
+            })
+            absent=move || {
+                let name = name.clone();
+                view! {
                     <EmptyState
                         title=Signal::derive(move || tr("GATEWAY_NOT_FOUND", &[("name", &name)]))
                         description=Signal::derive(|| t("GATEWAY_NOT_FOUND_DESC"))
                     />
                 }
-                .into_any();
             }
-            let g = Signal::derive(move || gateway.get().unwrap_or_default());
-            let title_key = if g.with_untracked(|g| g.scope().is_some_and(|s| s.is_cluster())) {
-                "CLUSTER_GATEWAY"
-            } else {
-                "PROJECT_GATEWAY"
-            };
-            view! {
-                <GatewaySummary gateway=g title_key workloads>
-                    <ManageMenu gateway=g access/>
-                </GatewaySummary>
-                <div class="details-grid">
-                    <KeyValuePanel
-                        title_key="CONFIGURATION_OPTIONS"
-                        testid="details-config"
-                        entries=Signal::derive(move || g.with(Gateway::config))
-                    />
-                    <KeyValuePanel
-                        title_key="ANNOTATION_PL"
-                        testid="details-service-annotations"
-                        entries=Signal::derive(move || g.with(Gateway::service_annotations))
-                    />
-                    <KeyValuePanel
-                        title_key="LABELS"
-                        testid="details-labels"
-                        entries=Signal::derive(move || g.with(|g| g.metadata.labels.clone().unwrap_or_default().into_iter().collect()))
-                    />
-                    <KeyValuePanel
-                        title_key="METADATA_ANNOTATIONS"
-                        testid="details-annotations"
-                        entries=Signal::derive(move || g.with(|g| g.metadata.annotations.clone().unwrap_or_default().into_iter().collect()))
-                    />
-                </div>
-            }
-            .into_any()
-        }}
+        />
     }
 }
 

@@ -13,10 +13,9 @@ use crate::app::use_client;
 use crate::components::empty_state::EmptyState;
 use crate::components::gateway_actions::{EnableGatewayButton, ManageMenu};
 use crate::components::gateway_summary::GatewaySummary;
-use crate::components::inline_error::InlineError;
 use crate::components::legacy_update::LegacyUpdateDialog;
+use crate::components::live_gateway::LiveGateway;
 use crate::components::page_banner::PageBanner;
-use crate::components::sync_badge::SyncBadge;
 use crate::i18n::t;
 use crate::state::gateway_workloads::{GatewayWorkloads, NamespaceWorkloads};
 use crate::state::gateways::{details_path, watch_gateway};
@@ -113,8 +112,6 @@ fn ProjectGateway(
         &scope.gateway_namespace(working_namespace.as_deref()),
         Some(&scope.gateway_name()),
     );
-    let gateway = Memo::new(move |_| own.cache.with(|c| c.iter().next().cloned()));
-    let exists = Memo::new(move |_| gateway.with(Option::is_some));
     // KubeSphere's backend refuses a project gateway while the cluster gateway exists; say so
     // before the user fills in the dialog.
     let blocked = Signal::derive(move || {
@@ -144,46 +141,34 @@ fn ProjectGateway(
                 on_updated=Callback::new(move |_| legacy.refresh())
             />
         })}
-        <div class="tab-toolbar"><SyncBadge state=own.sync/></div>
-        {move || {
-            if let Some(error) = own.initial_error.get() {
-                return view! { <InlineError error/> }.into_any();
+        <LiveGateway
+            live=own
+            present=Callback::new(move |g: Signal<Gateway>| view! {
+                <GatewaySummary gateway=g title_key="PROJECT_GATEWAY" workloads=own_workloads>
+                    <ManageMenu gateway=g access/>
+                </GatewaySummary>
+            }.into_any())
+            absent=move || view! {
+                <EmptyState
+                    title=Signal::derive(|| t("PROJECT_GATEWAY_NOT_ENABLED"))
+                    description=Signal::derive(|| t("PROJECT_ENABLE_GATEWAY_DESC"))
+                >
+                    <EnableGatewayButton
+                        scope=scope.get_value()
+                        working_namespace=working_namespace.get_value()
+                        access
+                        blocked
+                    />
+                    {move || legacy_here.get().map(|l| view! {
+                        <Button
+                            appearance=ButtonAppearance::Secondary
+                            attr:data-testid="legacy-update"
+                            disabled=Signal::derive(move || !access.allows("create"))
+                            on_click=move |_| updating.set(Some(l.clone()))
+                        >{move || t("UPDATE")}</Button>
+                    })}
+                </EmptyState>
             }
-            if !own.listed.get() {
-                return view! { <div class="skeleton-card" aria-busy="true"></div> }.into_any();
-            }
-            if exists.get() {
-                let g = Signal::derive(move || gateway.get().unwrap_or_default());
-                view! {
-                    <GatewaySummary gateway=g title_key="PROJECT_GATEWAY" workloads=own_workloads>
-                        <ManageMenu gateway=g access/>
-                    </GatewaySummary>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <EmptyState
-                        title=Signal::derive(|| t("PROJECT_GATEWAY_NOT_ENABLED"))
-                        description=Signal::derive(|| t("PROJECT_ENABLE_GATEWAY_DESC"))
-                    >
-                        <EnableGatewayButton
-                            scope=scope.get_value()
-                            working_namespace=working_namespace.get_value()
-                            access
-                            blocked
-                        />
-                        {move || legacy_here.get().map(|l| view! {
-                            <Button
-                                appearance=ButtonAppearance::Secondary
-                                attr:data-testid="legacy-update"
-                                disabled=Signal::derive(move || !access.allows("create"))
-                                on_click=move |_| updating.set(Some(l.clone()))
-                            >{move || t("UPDATE")}</Button>
-                        })}
-                    </EmptyState>
-                }
-                .into_any()
-            }
-        }}
+        />
     }
 }

@@ -13,11 +13,12 @@ use gateway_model::names::ingress_instance;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Node, Service};
 use kube_core::params::ListParams;
-use kube_core::{ObjectList, Request, Resource};
+use kube_core::{Request, Resource};
 use leptos::prelude::*;
 
 use super::deployment_view::DeploymentView;
 use super::live::LiveList;
+use crate::api::watch::list_all;
 use crate::api::{abort_on_cleanup, ApiError, KubeClient};
 
 /// Labels every gateway Service and Deployment carries (ingress-nginx chart, reference §1.2).
@@ -64,17 +65,15 @@ impl NamespaceWorkloads {
         let signal = abort_on_cleanup();
         let nodes_client = client.clone();
         leptos::task::spawn_local(async move {
-            let request = Request::new(Node::url_path(&(), None)).list(&ListParams::default());
-            let result = match request {
-                Ok(r) => nodes_client
-                    .json::<ObjectList<Node>>(r, signal.as_ref())
-                    .await
-                    .map(|l| l.items),
-                Err(e) => Err(ApiError::Decode {
-                    url: String::new(),
-                    message: e.to_string(),
-                }),
-            };
+            let request = Request::new(Node::url_path(&(), None));
+            let result = list_all::<Node>(
+                &nodes_client,
+                &request,
+                &ListParams::default(),
+                signal.as_ref(),
+            )
+            .await
+            .map(|l| l.items);
             if !matches!(result, Err(ApiError::Aborted)) {
                 nodes.try_set(Some(result));
             }
@@ -139,23 +138,19 @@ impl GatewayWorkloads {
             return None;
         }
         let service = self.service_now();
-        let nodes: Option<Vec<Node>> = self
-            .shared
-            .nodes
-            .with(|n| n.as_ref().and_then(|r| r.as_ref().ok().cloned()));
-        let nodes_loading = self.shared.nodes.with(Option::is_none);
         let node_port = service
             .as_ref()
             .and_then(|s| s.spec.as_ref())
             .and_then(|s| s.type_.as_deref())
             == Some("NodePort");
-        if nodes_loading && node_port {
-            return None;
-        }
-        Some(health::gateway_addresses(
-            service.as_ref(),
-            nodes.as_deref(),
-        ))
+        self.shared.nodes.with(|nodes| {
+            // a NodePort address needs the nodes; wait for them rather than say "unknown"
+            if nodes.is_none() && node_port {
+                return None;
+            }
+            let nodes = nodes.as_ref().and_then(|r| r.as_deref().ok());
+            Some(health::gateway_addresses(service.as_ref(), nodes))
+        })
     }
 }
 

@@ -6,16 +6,20 @@ use gateway_model::legacy::{legacy_gateway, LegacyGateway};
 use gateway_model::names::{CONTROLS_NAMESPACE, LEGACY_LABELS};
 use k8s_openapi::api::core::v1::Service;
 use kube_core::params::ListParams;
-use kube_core::{ObjectList, Request, Resource};
+use kube_core::{Request, Resource};
 use leptos::prelude::*;
+use web_sys::AbortSignal;
 
-use crate::api::{ApiError, KubeClient};
+use crate::api::watch::list_all;
+use crate::api::{abort_on_cleanup, ApiError, KubeClient};
 
 /// The legacy gateways; `list` is `None` while loading. A failed list reads as "none known".
 #[derive(Clone, Copy)]
 pub struct LegacyGateways {
     pub list: RwSignal<Option<Vec<LegacyGateway>>>,
     client: StoredValue<KubeClient>,
+    /// Fires when the view that loaded the list goes away (refreshes happen from its events).
+    abort: StoredValue<Option<AbortSignal>, LocalStorage>,
 }
 
 impl LegacyGateways {
@@ -24,6 +28,7 @@ impl LegacyGateways {
         let this = LegacyGateways {
             list: RwSignal::new(None),
             client: StoredValue::new(client),
+            abort: StoredValue::new_local(abort_on_cleanup()),
         };
         this.refresh();
         this
@@ -33,16 +38,16 @@ impl LegacyGateways {
     pub fn refresh(&self) {
         let out = self.list;
         let client = self.client.get_value();
+        let abort = self.abort.get_value();
         let selector = LEGACY_LABELS
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
             .join(",");
         leptos::task::spawn_local(async move {
-            let request = Request::new(Service::url_path(&(), Some(CONTROLS_NAMESPACE)))
-                .list(&ListParams::default().labels(&selector));
-            let Ok(request) = request else { return };
-            match client.json::<ObjectList<Service>>(request, None).await {
+            let request = Request::new(Service::url_path(&(), Some(CONTROLS_NAMESPACE)));
+            let params = ListParams::default().labels(&selector);
+            match list_all::<Service>(&client, &request, &params, abort.as_ref()).await {
                 Ok(list) => {
                     out.try_set(Some(list.items.iter().filter_map(legacy_gateway).collect()));
                 }

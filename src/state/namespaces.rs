@@ -5,9 +5,10 @@
 
 use k8s_openapi::api::core::v1::Namespace;
 use kube_core::params::ListParams;
-use kube_core::{ObjectList, Request, Resource};
+use kube_core::{Request, Resource};
 use leptos::prelude::*;
 
+use crate::api::watch::list_all;
 use crate::api::{ApiError, KubeClient};
 
 /// Namespace names (sorted) and the last listing error.
@@ -41,14 +42,9 @@ impl NamespaceList {
         let this = *self;
         let client = self.client.get_value();
         leptos::task::spawn_local(async move {
-            let request = Request::new(Namespace::url_path(&(), None)).list(&ListParams::default());
-            let result = match request {
-                Ok(r) => client.json::<ObjectList<Namespace>>(r, None).await,
-                Err(e) => Err(ApiError::Decode {
-                    url: String::new(),
-                    message: e.to_string(),
-                }),
-            };
+            let request = Request::new(Namespace::url_path(&(), None));
+            let result =
+                list_all::<Namespace>(&client, &request, &ListParams::default(), None).await;
             this.loading.try_set(false);
             match result {
                 Ok(list) => {

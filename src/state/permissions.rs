@@ -79,14 +79,18 @@ impl GatewayAccess {
         }
     }
 
-    /// The tooltip for a denied verb; `None` when allowed or still checking.
-    pub fn denied_tip(&self, verb: &str) -> Option<String> {
-        let access = match verb {
+    /// The answer for `verb` (`create`, `patch`, anything else reads as `delete`).
+    fn access(&self, verb: &str) -> Access {
+        match verb {
             "create" => self.create.get(),
             "patch" => self.patch.get(),
             _ => self.delete.get(),
-        };
-        match access {
+        }
+    }
+
+    /// The tooltip for a denied verb; `None` when allowed or still checking.
+    pub fn denied_tip(&self, verb: &str) -> Option<String> {
+        match self.access(verb) {
             Access::Denied { reason } => {
                 let mut tip = tr(
                     "NO_PERMISSION",
@@ -109,11 +113,6 @@ impl GatewayAccess {
 
     /// True when the verb may be attempted (allowed, or the review failed).
     pub fn allows(&self, verb: &str) -> bool {
-        match verb {
-            "create" => self.create.get(),
-            "patch" => self.patch.get(),
-            _ => self.delete.get(),
-        }
-        .is_allowed()
+        self.access(verb).is_allowed()
     }
 }
