@@ -48,10 +48,20 @@ export function startAppServer({ dist, api, port = 0, apiPrefix = '/k8s/' }) {
       return;
     }
     let file = path.join(dist, path.normalize(urlPath).replace(/^(\.\.[/\\])+/, ''));
-    if (!file.startsWith(dist + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      file = path.join(dist, 'index.html');
+    const exists = file.startsWith(dist + path.sep) && fs.existsSync(file) && !fs.statSync(file).isDirectory();
+    // pkg/<build-id>/ holds one build's wasm, js and chunks, named by content: cached forever,
+    // and a file of another build is a 404 (never index.html in its place)
+    const inPkg = urlPath.startsWith('/pkg/');
+    if (!exists && inPkg) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+      return;
     }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-cache' });
+    if (!exists) file = path.join(dist, 'index.html');
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] || 'application/octet-stream',
+      'cache-control': inPkg ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve) => {

@@ -7,15 +7,14 @@ use leptos_router::path;
 use thaw::{ConfigProvider, Spinner, ToasterProvider};
 
 use crate::api::KubeClient;
+use crate::chunks::{parts, OnDemand};
 use crate::components::api_gate::ApiGate;
 use crate::components::shell::Shell;
 use crate::components::side_nav::SideNav;
 use crate::config::{AppConfig, ConfigWarning};
 use crate::i18n::{provide_i18n, t};
 use crate::pages::cluster_gateways::ClusterGatewaysPage;
-use crate::pages::gateway_details::GatewayDetailsPage;
 use crate::pages::not_found::NotFoundPage;
-use crate::pages::project_gateways::ProjectGatewaysPage;
 use crate::theme::provide_theme;
 
 /// Runtime configuration and the warning to show when defaults are in use.
@@ -59,8 +58,8 @@ fn ConfiguredApp(config: AppConfig, warning: Option<ConfigWarning>) -> impl Into
                             <Routes fallback=|| view! { <NotFoundPage/> }>
                                 <Route path=path!("/") view=|| view! { <Redirect path="/clusters/gateways"/> }/>
                                 <Route path=path!("/clusters/gateways") view=ClusterGatewaysPage/>
-                                <Route path=path!("/projects/:project/gateways") view=ProjectGatewaysPage/>
-                                <Route path=path!("/gateways/:namespace/:name") view=GatewayDetailsPage/>
+                                <Route path=path!("/projects/:project/gateways") view=|| view! { <OnDemand load=parts::project_page/> }/>
+                                <Route path=path!("/gateways/:namespace/:name") view=|| view! { <OnDemand load=parts::gateway_details_page/> }/>
                             </Routes>
                         </main>
                     </div>

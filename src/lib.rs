@@ -3,8 +3,10 @@
 
 pub mod api;
 pub mod app;
+pub mod chunks;
 pub mod components;
 pub mod config;
+pub mod crash;
 pub mod format;
 pub mod i18n;
 pub mod pages;

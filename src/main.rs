@@ -1,6 +1,7 @@
 //! Entry point: installs the panic hook and mounts the app. Everything else lives in the library.
 
 fn main() {
-    console_error_panic_hook::set_once();
+    gateway_console::perf::mark_start();
+    gateway_console::crash::install();
     leptos::mount::mount_to_body(gateway_console::app::App);
 }

@@ -18,6 +18,8 @@ test.beforeAll(async () => {
   fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>index</title>');
   fs.writeFileSync(path.join(dist, 'app-0123abcd.js'), 'console.log(1)');
   fs.writeFileSync(path.join(dist, 'config.json'), '{"apiBase":"/k8s"}');
+  fs.mkdirSync(path.join(dist, 'pkg', '0123456789ab'), { recursive: true });
+  fs.writeFileSync(path.join(dist, 'pkg', '0123456789ab', 'split_x.wasm'), 'wasm');
   // a stand-in API server: /version, a watch that sends one line every 300 ms and stays open,
   // and an echo of what the proxy forwarded
   upstream = http.createServer((req, res) => {
@@ -65,6 +67,17 @@ test('files are served with their types; deep links and unknown paths get index.
   // no escaping dist/
   r = await fetch(`${app.url}/..%2f..%2f..%2fetc%2fpasswd`);
   expect(await r.text()).toContain('<title>index</title>');
+});
+
+test('pkg/<build>/ files are cached forever; one of another build is a 404, not index.html', async () => {
+  let r = await fetch(`${app.url}/pkg/0123456789ab/split_x.wasm`);
+  expect(r.status).toBe(200);
+  expect(r.headers.get('content-type')).toBe('application/wasm');
+  expect(r.headers.get('cache-control')).toContain('immutable');
+  r = await fetch(`${app.url}/pkg/ba9876543210/split_x.wasm`);
+  expect(r.status).toBe(404);
+  r = await fetch(`${app.url}/index.html`);
+  expect(r.headers.get('cache-control')).toBe('no-cache');
 });
 
 test('/k8s/ is proxied with the prefix removed: method, query, body and status pass through', async () => {

@@ -1,14 +1,13 @@
-//! Shows its children only once the Kubernetes API answers. When the API is unreachable or
-//! refuses us (401/403), the page says so, names the URL it tried, and offers retry — never a
-//! blank screen.
+//! Replaces the page with a full explanation when the Kubernetes API is unreachable or refuses
+//! us (401/403): names the URL it tried and offers retry — never a blank screen.
+//!
+//! The probe runs in parallel with the page's own first requests (the page is shown at once),
+//! so a healthy start does not wait one extra round trip for it.
 
 use leptos::prelude::*;
-use thaw::Spinner;
 
-use crate::api::ApiError;
 use crate::app::use_client;
 use crate::components::api_error_view::ApiErrorView;
-use crate::i18n::t;
 
 /// Probes `<apiBase>/api` (discovery, readable by every authenticated user).
 #[component]
@@ -19,17 +18,14 @@ pub fn ApiGate(children: ChildrenFn) -> impl IntoView {
         async move { crate::api::discovery::probe(&client).await }
     });
     let children = StoredValue::new(children);
+    let failed = Memo::new(move |_| probe.get().and_then(Result::err));
     view! {
-        {move || match probe.get() {
-            None => view! { <div class="app-loading"><Spinner label=Signal::derive(move || t("LOADING"))/></div> }.into_any(),
-            Some(Ok(())) => children.with_value(|c| c()).into_any(),
-            Some(Err(error)) => {
+        {move || match failed.get() {
+            None => children.with_value(|c| c()).into_any(),
+            Some(error) => {
                 let error = Signal::derive(move || error.clone());
                 view! { <ApiErrorView error on_retry=move |_| probe.refetch()/> }.into_any()
             }
         }}
     }
 }
-
-/// Re-exported for tests that render the view directly.
-pub type GateError = ApiError;

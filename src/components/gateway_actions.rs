@@ -12,8 +12,9 @@ use leptos_router::components::A;
 use thaw::{Button, ButtonAppearance};
 use wasm_bindgen::JsCast;
 
-use crate::components::disable_dialog::{DisableDialog, DisableTarget};
-use crate::components::gateway_dialog::{DialogTarget, GatewayDialog};
+use crate::chunks::{parts, OnDemand, Placeholder};
+use crate::components::disable_dialog::DisableTarget;
+use crate::components::gateway_dialog::DialogTarget;
 use crate::i18n::t;
 use crate::state::gateways::details_path;
 use crate::state::permissions::GatewayAccess;
@@ -135,11 +136,26 @@ pub fn ManageMenu(
                     {item("delete", "DISABLE", "manage-disable", Callback::new(move |_| disabling.set(Some(vec![DisableTarget::of(&gateway.get_untracked())]))))}
                 </div>
             </Show>
-            {move || editing.get().map(|g| view! {
-                <GatewayDialog target=DialogTarget::Edit { gateway: Box::new(g) } on_close=Callback::new(move |_| editing.set(None))/>
+            {move || editing.get().map(|g| {
+                let on_close = Callback::new(move |_| editing.set(None));
+                let target = DialogTarget::Edit { gateway: Box::new(g) };
+                view! {
+                    <OnDemand
+                        load=move || parts::gateway_dialog(target.clone(), on_close)
+                        placeholder=Placeholder::Floating
+                        on_dismiss=on_close
+                    />
+                }
             })}
-            {move || disabling.get().map(|targets| view! {
-                <DisableDialog targets on_close=Callback::new(move |_| disabling.set(None))/>
+            {move || disabling.get().map(|targets| {
+                let on_close = Callback::new(move |_| disabling.set(None));
+                view! {
+                    <OnDemand
+                        load=move || parts::disable_dialog(targets.clone(), on_close)
+                        placeholder=Placeholder::Floating
+                        on_dismiss=on_close
+                    />
+                }
             })}
         </div>
     }
@@ -169,8 +185,15 @@ pub fn EnableGatewayButton(
                 on_click=move |_| creating.set(true)
             >{move || t("ENABLE_GATEWAY")}</Button>
             {move || reason().map(|r| view! { <p class="action-reason" data-testid="enable-reason">{r}</p> })}
-            {move || creating.get().then(|| view! {
-                <GatewayDialog target=target.get_value() on_close=Callback::new(move |_| creating.set(false))/>
+            {move || creating.get().then(|| {
+                let on_close = Callback::new(move |_| creating.set(false));
+                view! {
+                    <OnDemand
+                        load=move || parts::gateway_dialog(target.get_value(), on_close)
+                        placeholder=Placeholder::Floating
+                        on_dismiss=on_close
+                    />
+                }
             })}
         </div>
     }

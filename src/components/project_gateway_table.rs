@@ -15,10 +15,10 @@ use gateway_model::legacy::LegacyGateway;
 use leptos::prelude::*;
 use thaw::{Button, ButtonAppearance};
 
-use crate::components::disable_dialog::{DisableDialog, DisableTarget};
+use crate::chunks::{parts, OnDemand, Placeholder};
+use crate::components::disable_dialog::DisableTarget;
 use crate::components::gateway_actions::ManageMenu;
 use crate::components::gateway_summary::health_label;
-use crate::components::legacy_update::LegacyUpdateDialog;
 use crate::i18n::{t, tr};
 use crate::state::gateway_workloads::NamespaceWorkloads;
 use crate::state::legacy::LegacyGateways;
@@ -329,16 +329,26 @@ pub fn ProjectGatewayTable(
                 disabled=move || { current_page() + 1 >= pages() }
                 on:click=move |_| page.set(current_page() + 1)>{move || t("NEXT_PAGE")}</button>
         </nav>
-        {move || updating.get().map(|l| view! {
-            <LegacyUpdateDialog
-                legacy=l
-                working_namespace=working_namespace.get_value()
-                on_close=Callback::new(move |_| updating.set(None))
-                on_updated=Callback::new(move |_| legacy.refresh())
-            />
+        {move || updating.get().map(|l| {
+            let on_close = Callback::new(move |_| updating.set(None));
+            let on_updated = Callback::new(move |_| legacy.refresh());
+            view! {
+                <OnDemand
+                    load=move || parts::legacy_update_dialog(l.clone(), working_namespace.get_value(), on_close, on_updated)
+                    placeholder=Placeholder::Floating
+                    on_dismiss=on_close
+                />
+            }
         })}
-        {move || disabling.get().map(|targets| view! {
-            <DisableDialog targets on_close=Callback::new(move |_| { disabling.set(None); selected.set(BTreeSet::new()); })/>
+        {move || disabling.get().map(|targets| {
+            let on_close = Callback::new(move |_| { disabling.set(None); selected.set(BTreeSet::new()); });
+            view! {
+                <OnDemand
+                    load=move || parts::disable_dialog(targets.clone(), on_close)
+                    placeholder=Placeholder::Floating
+                    on_dismiss=on_close
+                />
+            }
         })}
     }
 }

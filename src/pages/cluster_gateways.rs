@@ -8,6 +8,7 @@ use leptos_router::NavigateOptions;
 use thaw::{Tab, TabList};
 
 use crate::app::use_client;
+use crate::chunks::{parts, OnDemand};
 use crate::components::empty_state::EmptyState;
 use crate::components::gateway_actions::{EnableGatewayButton, ManageMenu};
 use crate::components::gateway_summary::GatewaySummary;
@@ -59,7 +60,7 @@ pub fn ClusterGatewaysPage() -> impl IntoView {
             </PageBanner>
             <div class="page__body" role="tabpanel">
                 {move || if selected.get() == TAB_PROJECT {
-                    view! { <ProjectGatewaysTab/> }.into_any()
+                    view! { <OnDemand load=parts::project_gateways_tab/> }.into_any()
                 } else {
                     view! { <ClusterGatewayTab/> }.into_any()
                 }}
@@ -104,8 +105,9 @@ fn ClusterGatewayTab() -> impl IntoView {
     }
 }
 
+/// Loaded on demand (`chunks::parts::project_gateways_tab`).
 #[component]
-fn ProjectGatewaysTab() -> impl IntoView {
+pub fn ProjectGatewaysTab() -> impl IntoView {
     let client = use_client();
     let live = watch_all_gateways(client.clone());
     let working_namespace = watch_working_namespace(client.clone());

@@ -10,10 +10,10 @@ use leptos_router::hooks::use_params_map;
 use thaw::{Button, ButtonAppearance};
 
 use crate::app::use_client;
+use crate::chunks::{parts, OnDemand, Placeholder};
 use crate::components::empty_state::EmptyState;
 use crate::components::gateway_actions::{EnableGatewayButton, ManageMenu};
 use crate::components::gateway_summary::GatewaySummary;
-use crate::components::legacy_update::LegacyUpdateDialog;
 use crate::components::live_gateway::LiveGateway;
 use crate::components::page_banner::PageBanner;
 use crate::i18n::t;
@@ -133,13 +133,16 @@ fn ProjectGateway(
     let scope = StoredValue::new(scope);
     let working_namespace = StoredValue::new(working_namespace);
     view! {
-        {move || updating.get().map(|l| view! {
-            <LegacyUpdateDialog
-                legacy=l
-                working_namespace=working_namespace.get_value()
-                on_close=Callback::new(move |_| updating.set(None))
-                on_updated=Callback::new(move |_| legacy.refresh())
-            />
+        {move || updating.get().map(|l| {
+            let on_close = Callback::new(move |_| updating.set(None));
+            let on_updated = Callback::new(move |_| legacy.refresh());
+            view! {
+                <OnDemand
+                    load=move || parts::legacy_update_dialog(l.clone(), working_namespace.get_value(), on_close, on_updated)
+                    placeholder=Placeholder::Floating
+                    on_dismiss=on_close
+                />
+            }
         })}
         <LiveGateway
             live=own

@@ -3,6 +3,7 @@
 //! idempotently (fast when present), from the package registries only.
 
 mod bench;
+mod dist;
 mod setup;
 mod util;
 
@@ -19,7 +20,9 @@ commands:
                         start devcluster on 127.0.0.1:8001 and `trunk serve` on http://127.0.0.1:8080/
   test                  every test: fmt, clippy (native + wasm), native, component (headless Chromium),
                         devcluster's kubectl fidelity suite, and end-to-end (release build + devcluster)
-  dist                  release build of the static files into dist/ (trunk build --release)
+  dist [--public-url /ui/] [--out DIR]
+                        release build of the static files into dist/: first-screen wasm + chunks
+                        loaded on demand (cargo → wasm-split → wasm-bindgen → wasm-opt)
   e2e [-- ARGS…]        only the end-to-end suite (ARGS go to `playwright test`)
   bench                 bytes before first paint and time to first data → BENCHMARKS.md
   screenshots           PNGs of the pages, light/dark × en/zh, in e2e/screenshots/ (+ docs/screenshot.png)";
@@ -30,10 +33,11 @@ fn main() -> ExitCode {
         Some("setup") => setup::setup(),
         Some("run") => run(&args[1..]),
         Some("test") => test(),
-        Some("dist") => setup::setup().and_then(|_| util::trunk(&["build", "--release"])),
-        Some("e2e") => setup::setup().and_then(|_| e2e(&args[1..])),
-        Some("bench") => setup::setup().and_then(|_| bench::bench()),
-        Some("screenshots") => setup::setup().and_then(|_| screenshots()),
+        Some("dist") => dist::DistOptions::from_args(&args[1..])
+            .and_then(|opts| setup::setup_without_trunk().and_then(|_| dist::dist(&opts))),
+        Some("e2e") => setup::setup_without_trunk().and_then(|_| e2e(&args[1..])),
+        Some("bench") => setup::setup_without_trunk().and_then(|_| bench::bench()),
+        Some("screenshots") => setup::setup_without_trunk().and_then(|_| screenshots()),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             Ok(())
@@ -122,9 +126,10 @@ fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
-fn release_build() -> Result<(), String> {
+/// devcluster and the split release build in dist/ (what e2e, bench and screenshots run).
+pub fn release_build() -> Result<(), String> {
     cargo(&["build", "--release", "-p", "devcluster"])?;
-    util::trunk(&["build", "--release"])
+    dist::dist(&dist::DistOptions::from_args(&[])?)
 }
 
 fn e2e(args: &[String]) -> Result<(), String> {
@@ -155,7 +160,7 @@ fn test() -> Result<(), String> {
         ("WASM_BINDGEN_TEST_TIMEOUT", "120"),
     ];
     let plan: Vec<(&str, Task<'_>)> = vec![
-        ("setup", Box::new(setup::setup)),
+        ("setup", Box::new(setup::setup_without_trunk)),
         (
             "cargo fmt --check",
             Box::new(|| cargo(&["fmt", "--all", "--check"])),

@@ -83,7 +83,19 @@ fn major(version_line: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Everything, trunk included (`cargo xtask setup`, `cargo xtask run`).
 pub fn setup() -> Result<(), String> {
+    install(true)
+}
+
+/// What builds and tests need: all but trunk, which only `trunk serve` (`cargo xtask run`)
+/// uses. The release build is `cargo xtask dist`'s own pipeline. Saves a long
+/// `cargo install trunk` on a fresh machine (CI).
+pub fn setup_without_trunk() -> Result<(), String> {
+    install(false)
+}
+
+fn install(with_trunk: bool) -> Result<(), String> {
     // Rust target
     let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if !targets.lines().any(|t| t == "wasm32-unknown-unknown") {
@@ -97,6 +109,7 @@ pub fn setup() -> Result<(), String> {
     // trunk
     match output("trunk", &["--version"]) {
         Some(v) if v.ends_with(TRUNK_VERSION) => {}
+        _ if !with_trunk => {}
         found => {
             if let Some(v) = found {
                 println!("setup: found {v}, the project needs trunk {TRUNK_VERSION}");
@@ -217,7 +230,8 @@ pub fn setup() -> Result<(), String> {
     // crates, so that trunk's offline build finds them
     run_in(&root(), "cargo", &["fetch", "--quiet"], &[])?;
     println!(
-        "setup: ok (wasm32 target, trunk {TRUNK_VERSION}, wasm-bindgen {wanted}, wasm-opt {BINARYEN_VERSION}, {}, {}, kubectl, Playwright)",
+        "setup: ok (wasm32 target, {}wasm-bindgen {wanted}, wasm-opt {BINARYEN_VERSION}, {}, {}, kubectl, Playwright)",
+        if with_trunk { format!("trunk {TRUNK_VERSION}, ") } else { String::new() },
         chromium.trim(),
         driver.split(" (").next().unwrap_or_default()
     );
