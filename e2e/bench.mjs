@@ -8,7 +8,7 @@ import os from 'node:os';
 import { chromium as pw } from '@playwright/test';
 import { chromium } from './playwright.config.mjs';
 import { ROOT, launch, stopAll, stopAllOnSignals } from './harness.mjs';
-import { FIRST_PAINT_BUDGET, fetchedFiles, sizes, total, waitForFirstData, shortName } from './first-paint.mjs';
+import { FIRST_PAINT_TARGET, FIRST_PAINT_LIMIT, fetchedFiles, sizes, total, waitForFirstData, shortName } from './first-paint.mjs';
 
 stopAllOnSignals();
 
@@ -45,6 +45,8 @@ function phasesInPage() {
     discovery: span(discovery),
     list: span(list),
     render: list ? [list.responseEnd, mark('gateway-console:first-data')] : null,
+    mount: [mark('gateway-console:start'), mark('gateway-console:config')],
+    page: [mark('gateway-console:config'), mark('gateway-console:page')],
     firstData: mark('gateway-console:first-data'),
   };
 }
@@ -116,7 +118,7 @@ in \`cargo xtask test\`.
 | file | bytes | gzip -9 bytes |
 |---|---:|---:|
 ${table(landing)}
-| **total** | | **${landingTotal}** (${kib(landingTotal)}; budget ${FIRST_PAINT_BUDGET / 1024} KiB: ${landingTotal <= FIRST_PAINT_BUDGET ? 'within' : 'OVER'}) |
+| **total** | | **${landingTotal}** (${kib(landingTotal)}; target ${FIRST_PAINT_TARGET / 1024} KiB: ${landingTotal <= FIRST_PAINT_TARGET ? 'within' : 'OVER'}; guard ${FIRST_PAINT_LIMIT / 1024} KiB) |
 
 ## Extra bytes per route and action
 
@@ -145,6 +147,8 @@ ${phase('js', 'js glue (modulepreload)')}
 ${phase('wasm', 'wasm download (preload)')}
 ${phase('instantiate', 'compile + instantiate, to `main()`')}
 ${phase('config', '`config.json` (preload)')}
+${phase('mount', '`main()` to config read')}
+${phase('page', 'config read to the page starting its requests')}
 ${phase('discovery', 'discovery probe `GET /api`')}
 ${phase('list', 'gateway list')}
 ${phase('render', 'render, to first data')}

@@ -35,7 +35,10 @@ pub fn App() -> impl IntoView {
             <ToasterProvider>
                 {move || match loaded.get() {
                     None => view! { <div class="app-loading"><Spinner label=Signal::derive(move || t("LOADING"))/></div> }.into_any(),
-                    Some((config, warning)) => view! { <ConfiguredApp config warning/> }.into_any(),
+                    Some((config, warning)) => {
+                        crate::perf::mark("gateway-console:config");
+                        view! { <ConfiguredApp config warning/> }.into_any()
+                    }
                 }}
             </ToasterProvider>
         </ConfigProvider>
@@ -45,7 +48,10 @@ pub fn App() -> impl IntoView {
 /// The app once `config.json` is known: client, router, shell and pages.
 #[component]
 fn ConfiguredApp(config: AppConfig, warning: Option<ConfigWarning>) -> impl IntoView {
-    provide_context(KubeClient::new(config.api_base.clone()));
+    provide_context(
+        KubeClient::new(config.api_base.clone())
+            .with_timeout_ms(config.request_timeout_seconds.saturating_mul(1000)),
+    );
     let base = config.router_base.clone();
     provide_context(ConfigContext { config, warning });
     view! {

@@ -15,6 +15,9 @@ pub struct AppConfig {
     pub prometheus_path: String,
     /// Display name of the cluster.
     pub cluster_name: String,
+    /// Longest wait for an API answer before it is reported as timed out (watches and log
+    /// streams: for their response headers; a silent watch is restarted on its own).
+    pub request_timeout_seconds: u32,
 }
 
 impl Default for AppConfig {
@@ -26,6 +29,7 @@ impl Default for AppConfig {
                 "/api/v1/namespaces/kubesphere-monitoring-system/services/prometheus-k8s:9090/proxy"
                     .into(),
             cluster_name: "default".into(),
+            request_timeout_seconds: 30,
         }
     }
 }
@@ -53,6 +57,12 @@ impl AppConfig {
             return Err(format!("routerBase must start with '/' (got {base:?})"));
         }
         config.router_base = base;
+        if config.request_timeout_seconds == 0 || config.request_timeout_seconds > 3600 {
+            return Err(format!(
+                "requestTimeoutSeconds must be from 1 to 3600 (got {})",
+                config.request_timeout_seconds
+            ));
+        }
         config.prometheus_path = config
             .prometheus_path
             .trim()
@@ -132,6 +142,15 @@ mod tests {
             .unwrap_err()
             .contains("routerBase"));
         assert!(AppConfig::parse(r#"{"apiBase": 5}"#).is_err());
+        assert!(AppConfig::parse(r#"{"requestTimeoutSeconds": 0}"#)
+            .unwrap_err()
+            .contains("requestTimeoutSeconds"));
+        assert_eq!(
+            AppConfig::parse(r#"{"requestTimeoutSeconds": 5}"#)
+                .unwrap()
+                .request_timeout_seconds,
+            5
+        );
         assert!(AppConfig::parse(r#"{"apibase": "/x"}"#)
             .unwrap_err()
             .contains("unknown field"));

@@ -2,17 +2,35 @@
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
+/// (year, month, day, hour, minute, second) in UTC of a Unix time (proleptic Gregorian; Howard
+/// Hinnant's `civil_from_days`). Done by hand: jiff's strftime machinery is ~20 KiB of wasm on the
+/// first screen for two fixed formats.
+pub fn civil_utc(unix_seconds: i64) -> (i64, u32, u32, u32, u32, u32) {
+    let days = unix_seconds.div_euclid(86_400);
+    let secs = unix_seconds.rem_euclid(86_400) as u32;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day, secs / 3600, secs / 60 % 60, secs % 60)
+}
+
 /// `YYYY-MM-DD HH:MM:SS` in UTC (KubeSphere shows local time; UTC is unambiguous for SREs
 /// comparing with kubectl and logs).
 pub fn timestamp(time: Option<&Time>) -> Option<String> {
-    let ts = time?.0;
-    Some(ts.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
+    let (y, mo, d, h, mi, s) = civil_utc(time?.0.as_second());
+    Some(format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} UTC"))
 }
 
 /// `YYYY-MM-DD HH:MM` in UTC, for table cells (the full time goes in the tooltip).
 pub fn short_timestamp(time: Option<&Time>) -> Option<String> {
-    let ts = time?.0;
-    Some(ts.strftime("%Y-%m-%d %H:%M").to_string())
+    let (y, mo, d, h, mi, _) = civil_utc(time?.0.as_second());
+    Some(format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}"))
 }
 
 #[cfg(test)]
@@ -31,5 +49,30 @@ mod tests {
             short_timestamp(Some(&t)).as_deref(),
             Some("2026-11-23 08:05")
         );
+    }
+
+    #[test]
+    fn civil_dates_match_jiff_across_eras_and_leap_days() {
+        for secs in [
+            0i64,
+            -1,
+            951_782_400, // 2000-02-29
+            4_107_542_399,
+            1_700_000_000,
+            -62_135_596_800, // 0001-01-01
+            253_402_300_799, // 9999-12-31T23:59:59
+        ]
+        .into_iter()
+        .chain((0..2000).map(|i| i * 7_919_999 - 5_000_000_000))
+        {
+            let ts = jiff::Timestamp::from_second(secs).unwrap();
+            let expected = ts.strftime("%Y %m %d %H %M %S").to_string();
+            let (y, mo, d, h, mi, s) = civil_utc(secs);
+            assert_eq!(
+                format!("{y:04} {mo:02} {d:02} {h:02} {mi:02} {s:02}"),
+                expected,
+                "{secs}"
+            );
+        }
     }
 }

@@ -107,6 +107,14 @@ pub struct I18n {
     pub locale: RwSignal<Locale>,
 }
 
+impl I18n {
+    /// The current language, read without tracking and without ever panicking (for code that
+    /// runs after an `.await`, when the view that started it may be gone).
+    pub fn now(&self) -> Locale {
+        self.locale.try_get_untracked().unwrap_or(Locale::En)
+    }
+}
+
 const STORAGE_KEY: &str = "gateway-console.locale";
 
 /// Creates the language context: persisted choice, else the browser's language, else English.

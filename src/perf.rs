@@ -9,7 +9,8 @@ pub const START_MARK: &str = "gateway-console:start";
 
 static FIRST_DATA_MARKED: AtomicBool = AtomicBool::new(false);
 
-fn mark(name: &str) {
+/// Sets a performance mark (Performance API; read by the benchmark).
+pub fn mark(name: &str) {
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
         let _ = performance.mark(name);
     }

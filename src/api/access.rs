@@ -1,22 +1,59 @@
 //! Who the user is and what they may do: SelfSubjectReview (`kubectl auth whoami`) and
 //! SelfSubjectAccessReview (`kubectl auth can-i`), both answered by the API server for the
 //! credentials the proxy carries.
+//!
+//! The reviews are written and read as the few fields used (not k8s-openapi's full review
+//! types, whose serde code would weigh on the first-screen wasm).
 
 use k8s_openapi::api::authentication::v1::SelfSubjectReview;
-use k8s_openapi::api::authorization::v1::{
-    ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
-};
+use k8s_openapi::api::authorization::v1::SelfSubjectAccessReview;
 use kube_core::params::PostParams;
 use kube_core::{Request, Resource};
+use serde::Deserialize;
+use serde_json::json;
 
 use super::{ApiError, KubeClient};
 
+#[derive(Debug, Default, Deserialize)]
+struct UserInfo {
+    username: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReviewStatus {
+    user_info: Option<UserInfo>,
+}
+
+/// `SelfSubjectReview` as answered: `status.userInfo.username`.
+#[derive(Debug, Default, Deserialize)]
+struct SelfSubjectReviewAnswer {
+    status: Option<ReviewStatus>,
+}
+
+/// `SelfSubjectAccessReview.status`.
+#[derive(Debug, Default, Deserialize)]
+struct AccessStatus {
+    #[serde(default)]
+    allowed: bool,
+    denied: Option<bool>,
+    reason: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct AccessReviewAnswer {
+    status: Option<AccessStatus>,
+}
+
 /// The user name the API server sees, when it answers SelfSubjectReview (Kubernetes ≥ 1.28).
 pub async fn who_am_i(client: &KubeClient) -> Result<Option<String>, ApiError> {
-    let review = SelfSubjectReview::default();
+    let review = json!({
+        "apiVersion": <SelfSubjectReview as k8s_openapi::Resource>::API_VERSION,
+        "kind": <SelfSubjectReview as k8s_openapi::Resource>::KIND,
+    });
     let request = Request::new(SelfSubjectReview::url_path(&(), None))
         .create(&PostParams::default(), serde_json::to_vec(&review)?)?;
-    let answer: SelfSubjectReview = client.json(request, None).await?;
+    let answer: SelfSubjectReviewAnswer = client.json(request, None).await?;
     Ok(answer
         .status
         .and_then(|s| s.user_info)
@@ -41,23 +78,21 @@ pub async fn can_i(
     namespace: Option<&str>,
     name: Option<&str>,
 ) -> Result<AccessAnswer, ApiError> {
-    let review = SelfSubjectAccessReview {
-        spec: SelfSubjectAccessReviewSpec {
-            resource_attributes: Some(ResourceAttributes {
-                group: Some(group.to_string()),
-                resource: Some(resource.to_string()),
-                verb: Some(verb.to_string()),
-                namespace: namespace.map(str::to_string),
-                name: name.map(str::to_string),
-                ..ResourceAttributes::default()
-            }),
-            ..SelfSubjectAccessReviewSpec::default()
-        },
-        ..SelfSubjectAccessReview::default()
-    };
+    let mut attributes = json!({ "group": group, "resource": resource, "verb": verb });
+    if let Some(namespace) = namespace {
+        attributes["namespace"] = json!(namespace);
+    }
+    if let Some(name) = name {
+        attributes["name"] = json!(name);
+    }
+    let review = json!({
+        "apiVersion": <SelfSubjectAccessReview as k8s_openapi::Resource>::API_VERSION,
+        "kind": <SelfSubjectAccessReview as k8s_openapi::Resource>::KIND,
+        "spec": { "resourceAttributes": attributes },
+    });
     let request = Request::new(SelfSubjectAccessReview::url_path(&(), None))
         .create(&PostParams::default(), serde_json::to_vec(&review)?)?;
-    let answer: SelfSubjectAccessReview = client.json(request, None).await?;
+    let answer: AccessReviewAnswer = client.json(request, None).await?;
     let status = answer.status.unwrap_or_default();
     Ok(AccessAnswer {
         allowed: status.allowed && !status.denied.unwrap_or(false),

@@ -5,16 +5,94 @@ use gloo_net::http::{Method, RequestBuilder, Response};
 use leptos::prelude::on_cleanup;
 use send_wrapper::SendWrapper;
 use serde::de::DeserializeOwned;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortController, AbortSignal, ReadableStream};
 
 use super::error::ApiError;
+
+/// Default of `requestTimeoutSeconds` in config.json.
+pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+
+/// The abort reason our own timer gives (tells a timeout from the view going away).
+const TIMEOUT_REASON: &str = "gateway-console:timeout";
 
 /// A client for `<apiBase>/api/...` and `<apiBase>/apis/...`. Holds no credentials: the proxy
 /// in front of the API server does.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KubeClient {
     base: String,
+    /// Longest wait for an answer (for streams: for the response headers), in ms.
+    timeout_ms: u32,
+}
+
+/// One request's own AbortController: fires when the caller's signal fires (the view went
+/// away) or when the timeout passes. Dropping it stops the timer and the forwarding.
+struct Deadline {
+    controller: AbortController,
+    timer: Option<i32>,
+    forward: Option<(AbortSignal, js_sys::Function)>,
+}
+
+impl Deadline {
+    fn start(outer: Option<&AbortSignal>, timeout_ms: u32) -> Option<Deadline> {
+        let controller = AbortController::new().ok()?;
+        let window = web_sys::window()?;
+        let method = |name: &str| {
+            js_sys::Reflect::get(&controller, &JsValue::from_str(name))
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        };
+        let abort = method("abort")?;
+        let timer = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                abort
+                    .bind1(&controller, &JsValue::from_str(TIMEOUT_REASON))
+                    .unchecked_ref(),
+                timeout_ms.min(i32::MAX as u32) as i32,
+            )
+            .ok();
+        let forward = outer.map(|outer| {
+            let forward: js_sys::Function = abort.bind0(&controller).unchecked_into();
+            if outer.aborted() {
+                controller.abort();
+            }
+            let _ = outer.add_event_listener_with_callback("abort", &forward);
+            (outer.clone(), forward)
+        });
+        Some(Deadline {
+            controller,
+            timer,
+            forward,
+        })
+    }
+
+    fn signal(&self) -> AbortSignal {
+        self.controller.signal()
+    }
+
+    fn timed_out(&self) -> bool {
+        self.controller.signal().reason().as_string().as_deref() == Some(TIMEOUT_REASON)
+    }
+
+    /// Stops the timer but keeps following the caller's signal (a stream whose headers
+    /// arrived: it lives until the view that opened it goes away).
+    fn keep_forwarding(mut self) {
+        if let (Some(timer), Some(window)) = (self.timer.take(), web_sys::window()) {
+            window.clear_timeout_with_handle(timer);
+        }
+        self.forward = None;
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        if let (Some(timer), Some(window)) = (self.timer, web_sys::window()) {
+            window.clear_timeout_with_handle(timer);
+        }
+        if let Some((outer, forward)) = &self.forward {
+            let _ = outer.remove_event_listener_with_callback("abort", forward);
+        }
+    }
 }
 
 impl KubeClient {
@@ -22,7 +100,14 @@ impl KubeClient {
     pub fn new(base: impl Into<String>) -> Self {
         KubeClient {
             base: base.into().trim_end_matches('/').to_string(),
+            timeout_ms: DEFAULT_TIMEOUT_MS,
         }
+    }
+
+    /// The same client with another request timeout (config.json `requestTimeoutSeconds`).
+    pub fn with_timeout_ms(mut self, timeout_ms: u32) -> Self {
+        self.timeout_ms = timeout_ms.max(1);
+        self
     }
 
     /// The full URL a kube-core request goes to.
@@ -43,37 +128,36 @@ impl KubeClient {
     }
 
     /// Sends the request and returns the response when it is 2xx; otherwise the decoded error.
+    /// The timeout covers the wait for the response headers (and the error body).
     pub async fn send(
         &self,
         request: http::Request<Vec<u8>>,
         signal: Option<&AbortSignal>,
     ) -> Result<Response, ApiError> {
+        let (response, _deadline) = self.send_with_deadline(request, signal).await?;
+        Ok(response)
+    }
+
+    /// Sends under a fresh [`Deadline`] and returns it with the response: the caller keeps it
+    /// while it reads the body (dropping it stops the timer).
+    async fn send_with_deadline(
+        &self,
+        request: http::Request<Vec<u8>>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<(Response, Option<Deadline>), ApiError> {
         let url = self.url_of(&request);
-        let mut builder = RequestBuilder::new(&url)
-            .method(convert_method(request.method()))
-            .abort_signal(signal);
-        for (name, value) in request.headers() {
-            if let Ok(value) = value.to_str() {
-                builder = builder.header(name.as_str(), value);
+        let deadline = Deadline::start(signal, self.timeout_ms);
+        let fetch_signal = deadline.as_ref().map(Deadline::signal);
+        let sent = fetch(&url, request, fetch_signal.as_ref().or(signal)).await?;
+        let response = match sent {
+            Ok(response) => response,
+            Err(_) if deadline.as_ref().is_some_and(Deadline::timed_out) => {
+                return Err(ApiError::Timeout { url })
             }
-        }
-        builder = builder.header("Accept", "application/json");
-        let body = request.into_body();
-        let sent = if body.is_empty() {
-            builder.send().await
-        } else {
-            let text = String::from_utf8(body).map_err(|e| ApiError::Decode {
-                url: url.clone(),
-                message: e.to_string(),
-            })?;
-            match builder.body(text) {
-                Ok(r) => r.send().await,
-                Err(e) => Err(e),
-            }
+            Err(e) => return Err(network_error(&url, e)),
         };
-        let response = sent.map_err(|e| network_error(&url, e))?;
         if response.ok() {
-            Ok(response)
+            Ok((response, deadline))
         } else {
             let code = response.status();
             let body = response.text().await.unwrap_or_default();
@@ -81,34 +165,75 @@ impl KubeClient {
         }
     }
 
-    /// Sends the request and decodes a JSON answer.
+    /// Sends the request and decodes a JSON answer (the timeout covers the whole body).
     pub async fn json<T: DeserializeOwned>(
         &self,
         request: http::Request<Vec<u8>>,
         signal: Option<&AbortSignal>,
     ) -> Result<T, ApiError> {
         let url = self.url_of(&request);
-        let response = self.send(request, signal).await?;
-        let text = response.text().await.map_err(|e| network_error(&url, e))?;
+        let (response, deadline) = self.send_with_deadline(request, signal).await?;
+        let text = match response.text().await {
+            Ok(text) => text,
+            Err(_) if deadline.as_ref().is_some_and(Deadline::timed_out) => {
+                return Err(ApiError::Timeout { url })
+            }
+            Err(e) => return Err(network_error(&url, e)),
+        };
+        drop(deadline);
         serde_json::from_str(&text).map_err(|e| ApiError::Decode {
             url,
             message: e.to_string(),
         })
     }
 
-    /// Sends the request and returns the body as a stream (watches, followed logs).
+    /// Sends the request and returns the body as a stream (watches, followed logs). The
+    /// timeout covers the response headers only: a stream is open for as long as it lasts, and
+    /// ends when `signal` fires.
     pub async fn stream(
         &self,
         request: http::Request<Vec<u8>>,
         signal: Option<&AbortSignal>,
     ) -> Result<ReadableStream, ApiError> {
         let url = self.url_of(&request);
-        let response = self.send(request, signal).await?;
+        let (response, deadline) = self.send_with_deadline(request, signal).await?;
+        if let Some(deadline) = deadline {
+            deadline.keep_forwarding();
+        }
         response.body().ok_or(ApiError::Decode {
             url,
             message: "empty body".into(),
         })
     }
+}
+
+/// One fetch of a kube-core request; the outer `Err` is a request that could not be built.
+async fn fetch(
+    url: &str,
+    request: http::Request<Vec<u8>>,
+    signal: Option<&AbortSignal>,
+) -> Result<Result<Response, gloo_net::Error>, ApiError> {
+    let mut builder = RequestBuilder::new(url)
+        .method(convert_method(request.method()))
+        .abort_signal(signal);
+    for (name, value) in request.headers() {
+        if let Ok(value) = value.to_str() {
+            builder = builder.header(name.as_str(), value);
+        }
+    }
+    builder = builder.header("Accept", "application/json");
+    let body = request.into_body();
+    if body.is_empty() {
+        return Ok(builder.send().await);
+    }
+    let text = String::from_utf8(body).map_err(|e| ApiError::Decode {
+        url: url.to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(match builder.body(text) {
+        Ok(r) => r.send().await,
+        Err(e) => Err(e),
+    })
 }
 
 fn convert_method(method: &http::Method) -> Method {

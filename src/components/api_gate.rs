@@ -2,30 +2,38 @@
 //! us (401/403): names the URL it tried and offers retry — never a blank screen.
 //!
 //! The probe runs in parallel with the page's own first requests (the page is shown at once),
-//! so a healthy start does not wait one extra round trip for it.
+//! so a healthy start does not wait one extra round trip for it. The page is built once: only a
+//! failed probe replaces it.
 
 use leptos::prelude::*;
 
+use crate::api::ApiError;
 use crate::app::use_client;
 use crate::components::api_error_view::ApiErrorView;
 
 /// Probes `<apiBase>/api` (discovery, readable by every authenticated user).
 #[component]
 pub fn ApiGate(children: ChildrenFn) -> impl IntoView {
-    let client = use_client();
-    let probe = LocalResource::new(move || {
-        let client = client.clone();
-        async move { crate::api::discovery::probe(&client).await }
-    });
-    let children = StoredValue::new(children);
-    let failed = Memo::new(move |_| probe.get().and_then(Result::err));
+    let client = StoredValue::new(use_client());
+    let failed = RwSignal::new(None::<ApiError>);
+    let probe = move || {
+        let client = client.get_value();
+        leptos::task::spawn_local(async move {
+            let result = crate::api::discovery::probe(&client).await;
+            failed.try_set(result.err());
+        });
+    };
+    probe();
+    let is_ok = Memo::new(move |_| failed.with(Option::is_none));
     view! {
-        {move || match failed.get() {
-            None => children.with_value(|c| c()).into_any(),
-            Some(error) => {
-                let error = Signal::derive(move || error.clone());
-                view! { <ApiErrorView error on_retry=move |_| probe.refetch()/> }.into_any()
+        <Show
+            when=move || is_ok.get()
+            fallback=move || {
+                let error = Signal::derive(move || failed.get().unwrap_or(ApiError::Aborted));
+                view! { <ApiErrorView error on_retry=move |_| probe()/> }
             }
-        }}
+        >
+            {children()}
+        </Show>
     }
 }

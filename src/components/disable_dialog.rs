@@ -3,32 +3,15 @@
 //! re-created meanwhile is not removed by mistake. Failures stay in the dialog, per gateway,
 //! with the server's message; gateways already gone count as disabled.
 
-use gateway_model::gateway::Gateway;
 use leptos::prelude::*;
 use thaw::{Button, ButtonAppearance, ButtonType, ToasterInjection};
 
-use crate::api::gateways::delete_gateway;
 use crate::app::use_client;
-use crate::components::modal_form::{toast_success, ModalForm};
+use crate::components::modal_form::{toast_error, toast_success, ModalForm};
 use crate::i18n::{t, tr, translate, use_i18n};
+use crate::state::actions::disable_gateways;
 
-/// One gateway to disable.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DisableTarget {
-    pub namespace: String,
-    pub name: String,
-    pub uid: Option<String>,
-}
-
-impl DisableTarget {
-    pub fn of(gateway: &Gateway) -> Self {
-        DisableTarget {
-            namespace: gateway.namespace().to_string(),
-            name: gateway.name().to_string(),
-            uid: gateway.metadata.uid.clone(),
-        }
-    }
-}
+pub use crate::state::actions::DisableTarget;
 
 /// What must be typed to confirm: the names, comma-separated.
 pub fn confirmation_text(targets: &[DisableTarget]) -> String {
@@ -73,33 +56,32 @@ pub fn DisableDialog(targets: Vec<DisableTarget>, on_close: Callback<()>) -> imp
         busy.set(true);
         failures.set(Vec::new());
         let client = client.clone();
+        let list = targets.get_value();
         leptos::task::spawn_local(async move {
-            let mut failed = Vec::new();
-            for target in targets.get_value() {
-                match delete_gateway(
-                    &client,
-                    &target.namespace,
-                    &target.name,
-                    target.uid.as_deref(),
-                )
-                .await
-                {
-                    Ok(()) => {}
-                    Err(e) if e.is_not_found() => {}
-                    Err(e) => {
-                        failed.push((target.name.clone(), e.message(i18n.locale.get_untracked())))
-                    }
-                }
-            }
-            busy.set(false);
+            let failed = disable_gateways(&client, &list).await;
+            let locale = i18n.now();
+            let failed: Vec<(String, String)> = failed
+                .into_iter()
+                .map(|(name, e)| (name, e.message(locale)))
+                .collect();
+            // The dialog may have been closed meanwhile (its signals disposed): then the
+            // outcome is told by a toast, as after a success.
+            let closed = busy.try_set(false).is_some();
             if failed.is_empty() {
-                toast_success(
+                toast_success(toaster, translate(locale, "DISABLE_SUCCESSFUL", &[]));
+                open.try_set(false);
+            } else if closed {
+                let text = failed
+                    .iter()
+                    .map(|(name, message)| format!("{name}: {message}"))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                toast_error(
                     toaster,
-                    translate(i18n.locale.get_untracked(), "DISABLE_SUCCESSFUL", &[]),
+                    translate(locale, "DISABLE_FAILED_CLOSED", &[("message", &text)]),
                 );
-                open.set(false);
             } else {
-                failures.set(failed);
+                failures.try_set(failed);
             }
         });
     };

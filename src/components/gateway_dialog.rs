@@ -6,35 +6,22 @@
 //! open with the input intact and the server's message shown.
 
 use gateway_model::config_options::{self, lookup};
-use gateway_model::form::{gateway_changes, GatewayForm, KeyValueRow, RebaseConflict};
-use gateway_model::gateway::{AccessMode, Gateway};
+use gateway_model::form::{GatewayForm, KeyValueRow, RebaseConflict};
+use gateway_model::gateway::AccessMode;
 use gateway_model::json_diff::Change;
-use gateway_model::names::GatewayScope;
 use gateway_model::providers::PROVIDERS;
 use gateway_model::validation::{errors_from_status, FieldError, FormField};
 use leptos::prelude::*;
 use thaw::{Button, ButtonAppearance, ButtonType, ToasterInjection};
 
-use crate::api::access::who_am_i;
-use crate::api::gateways::{create_gateway, get_gateway, patch_gateway};
 use crate::api::ApiError;
 use crate::app::use_client;
 use crate::components::field_message::FieldMessages;
 use crate::components::key_value_editor::KeyValueEditor;
-use crate::components::modal_form::{toast_success, ModalForm};
+use crate::components::modal_form::{toast_error, toast_success, ModalForm};
 use crate::i18n::{t, tr, translate, use_i18n};
-
-/// What the dialog is for.
-#[derive(Clone, Debug)]
-pub enum DialogTarget {
-    /// Enable a new gateway of `scope` (placed per the working namespace).
-    Create {
-        scope: GatewayScope,
-        working_namespace: Option<String>,
-    },
-    /// Edit this gateway (a snapshot: the edit base until a conflict moves it).
-    Edit { gateway: Box<Gateway> },
-}
+pub use crate::state::actions::DialogTarget;
+use crate::state::actions::{save_gateway, SaveOutcome};
 
 /// What someone else changed while the user was editing, and where both touched the same thing.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,6 +74,38 @@ fn field_label(field: &FormField) -> String {
     }
 }
 
+/// A refused save: field causes next to their fields, the rest (and the Status message) at the
+/// top; a 403 adds what to do about it. The form the user typed stays as it is.
+fn show_failure(
+    e: ApiError,
+    sent: &GatewayForm,
+    locale: crate::i18n::Locale,
+    form_error: RwSignal<Option<String>>,
+    server_errors: RwSignal<Vec<FieldError>>,
+) {
+    if let Some(status) = e.status().filter(|s| s.code == 422 || s.code == 400) {
+        let errors = errors_from_status(status, &sent.annotations, &sent.config);
+        // causes without a field of this form go to the top, with the Status
+        let at_top = errors.iter().any(|e| matches!(e.field, FormField::Form(_)));
+        if at_top || errors.is_empty() {
+            form_error.try_set(Some(e.message(locale)));
+        }
+        server_errors.try_set(
+            errors
+                .into_iter()
+                .filter(|e| !matches!(e.field, FormField::Form(_)))
+                .collect(),
+        );
+    } else {
+        let mut text = e.message(locale);
+        if e.is_forbidden() {
+            let hint = translate(locale, "FORBIDDEN_WRITE_HINT", &[]);
+            text = format!("{text} {hint}");
+        }
+        form_error.try_set(Some(text));
+    }
+}
+
 #[component]
 pub fn GatewayDialog(target: DialogTarget, on_close: Callback<()>) -> impl IntoView {
     let client = use_client();
@@ -132,98 +151,66 @@ pub fn GatewayDialog(target: DialogTarget, on_close: Callback<()>) -> impl IntoV
     let unchanged =
         move || base.with(|b| b.as_ref().is_some_and(|b| form.with(|f| !f.has_changes(b))));
 
+    // Closing the dialog (Cancel, Esc) while a save is in flight abandons the dialog, not the
+    // request: its outcome arrives later and is told by a toast. The task below holds owned
+    // values only and touches the dialog's signals through `try_` accessors.
     let submit = move || {
         if saving.get_untracked() || blocked() {
             return;
         }
         let client = client.clone();
         let current = form.get_untracked();
+        let original = base.get_untracked();
+        let target = target.get_value();
+        let name = original.as_ref().map(|g| g.name().to_string());
         saving.set(true);
         form_error.set(None);
         server_errors.set(Vec::new());
         leptos::task::spawn_local(async move {
-            let result: Result<Gateway, ApiError> = match target.get_value() {
-                DialogTarget::Create {
-                    scope,
-                    working_namespace,
-                } => {
-                    let creator = who_am_i(&client).await.ok().flatten();
-                    let gateway = current.to_new_gateway(
-                        &scope,
-                        working_namespace.as_deref(),
-                        creator.as_deref(),
-                    );
-                    create_gateway(&client, &gateway).await
+            let outcome = save_gateway(&client, &target, &current, original.as_ref()).await;
+            let locale = i18n.now();
+            let closed = saving.try_set(false).is_some();
+            match outcome {
+                SaveOutcome::Unchanged => {
+                    open.try_set(false);
                 }
-                DialogTarget::Edit { .. } => {
-                    let original = base.get_untracked().expect("edit has a base");
-                    if !current.has_changes(&original) {
-                        saving.set(false);
-                        open.set(false);
-                        return;
-                    }
-                    let patch = current.merge_patch(&original);
-                    match patch_gateway(&client, original.namespace(), original.name(), &patch)
-                        .await
-                    {
-                        Err(e) if e.is_conflict() => {
-                            match get_gateway(&client, original.namespace(), original.name()).await
-                            {
-                                Ok(latest) => {
-                                    let rebased = current.rebase(&original, &latest);
-                                    conflict.set(Some(ConflictInfo {
-                                        theirs: gateway_changes(&original, &latest),
-                                        overlaps: rebased.conflicts,
-                                    }));
-                                    form.set(rebased.form);
-                                    base.set(Some(latest));
-                                    saving.set(false);
-                                    return;
-                                }
-                                Err(e) => Err(e),
-                            }
-                        }
-                        other => other,
-                    }
-                }
-            };
-            saving.set(false);
-            match result {
-                Ok(_) => {
+                SaveOutcome::Saved(_) => {
                     let key = if is_edit {
                         "UPDATE_SUCCESSFUL"
                     } else {
                         "ENABLE_SUCCESSFUL"
                     };
                     // (no reactive owner in this task: translate with the captured locale)
-                    toast_success(toaster, translate(i18n.locale.get_untracked(), key, &[]));
-                    open.set(false);
+                    toast_success(toaster, translate(locale, key, &[]));
+                    open.try_set(false);
                 }
-                Err(e) => {
-                    if let Some(status) = e.status().filter(|s| s.code == 422 || s.code == 400) {
-                        let errors = form.with_untracked(|f| {
-                            errors_from_status(status, &f.annotations, &f.config)
-                        });
-                        // causes without a field of this form go to the top, with the Status
-                        let at_top = errors.iter().any(|e| matches!(e.field, FormField::Form(_)));
-                        if at_top || errors.is_empty() {
-                            form_error.set(Some(e.message(i18n.locale.get_untracked())));
-                        }
-                        server_errors.set(
-                            errors
-                                .into_iter()
-                                .filter(|e| !matches!(e.field, FormField::Form(_)))
-                                .collect(),
-                        );
-                    } else {
-                        let mut text = e.message(i18n.locale.get_untracked());
-                        if e.is_forbidden() {
-                            let hint =
-                                translate(i18n.locale.get_untracked(), "FORBIDDEN_WRITE_HINT", &[]);
-                            text = format!("{text} {hint}");
-                        }
-                        form_error.set(Some(text));
-                    }
+                SaveOutcome::Conflict { .. } | SaveOutcome::Failed(_) if closed => {
+                    let message = match &outcome {
+                        SaveOutcome::Failed(e) => e.message(locale),
+                        _ => translate(locale, "CONFLICT_TITLE", &[]),
+                    };
+                    let name = name.unwrap_or_default();
+                    toast_error(
+                        toaster,
+                        translate(
+                            locale,
+                            "SAVE_FAILED_CLOSED",
+                            &[("name", &name), ("message", &message)],
+                        ),
+                    );
+                }
+                SaveOutcome::Conflict {
+                    latest,
+                    rebased,
+                    theirs,
+                    overlaps,
+                } => {
+                    conflict.try_set(Some(ConflictInfo { theirs, overlaps }));
+                    form.try_set(*rebased);
+                    base.try_set(Some(*latest));
+                }
+                SaveOutcome::Failed(e) => {
+                    show_failure(e, &current, locale, form_error, server_errors)
                 }
             }
         });

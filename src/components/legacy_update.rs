@@ -5,41 +5,14 @@
 //! create the Gateway. If the last step fails the dialog stays open to retry it: nothing the
 //! user chose is lost.
 
-use gateway_model::gateway::Gateway;
 use gateway_model::legacy::LegacyGateway;
 use leptos::prelude::*;
 use thaw::{Button, ButtonAppearance, ButtonType, ToasterInjection};
 
-use crate::api::access::who_am_i;
-use crate::api::gateways::{create_gateway, dry_run_create_gateway};
-use crate::api::legacy::{delete_legacy, legacy_config};
-use crate::api::{ApiError, KubeClient};
 use crate::app::use_client;
-use crate::components::modal_form::{toast_success, ModalForm};
+use crate::components::modal_form::{toast_error, toast_success, ModalForm};
 use crate::i18n::{t, translate, use_i18n};
-
-/// How far the update got.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Stage {
-    /// Nothing changed yet.
-    NotStarted,
-    /// The legacy objects are gone; the Gateway still has to be created.
-    LegacyRemoved,
-}
-
-async fn build(
-    client: &KubeClient,
-    legacy: &LegacyGateway,
-    working_namespace: Option<&str>,
-) -> Result<Gateway, ApiError> {
-    let config = legacy_config(client, legacy).await?;
-    let creator = who_am_i(client).await.ok().flatten();
-    Ok(legacy.to_form(&config).to_new_gateway(
-        &legacy.scope(),
-        working_namespace,
-        creator.as_deref(),
-    ))
-}
+use crate::state::actions::LegacyUpdate;
 
 #[component]
 pub fn LegacyUpdateDialog(
@@ -53,11 +26,13 @@ pub fn LegacyUpdateDialog(
     let i18n = use_i18n();
     let toaster = ToasterInjection::expect_context();
     let open = RwSignal::new(true);
-    let stage = RwSignal::new(Stage::NotStarted);
+    let name = legacy.name.clone();
+    // The update's progress (the Gateway built from the legacy ConfigMap, whether the legacy
+    // objects are gone) lives across retries.
+    let progress = StoredValue::new(LegacyUpdate::new(legacy, working_namespace));
+    let removed = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let legacy = StoredValue::new(legacy);
-    let working_namespace = StoredValue::new(working_namespace);
     let run = move || {
         if busy.get_untracked() {
             return;
@@ -65,39 +40,43 @@ pub fn LegacyUpdateDialog(
         busy.set(true);
         error.set(None);
         let client = client.clone();
+        let mut update = progress.get_value();
         leptos::task::spawn_local(async move {
-            let locale = i18n.locale.get_untracked();
-            let legacy = legacy.get_value();
-            let wns = working_namespace.get_value();
-            let result = async {
-                let gateway = build(&client, &legacy, wns.as_deref()).await?;
-                if stage.get_untracked() == Stage::NotStarted {
-                    dry_run_create_gateway(&client, &gateway).await?;
-                    delete_legacy(&client, &legacy).await?;
-                    stage.set(Stage::LegacyRemoved);
-                }
-                create_gateway(&client, &gateway).await
-            }
-            .await;
-            busy.set(false);
+            let result = update.run(&client).await;
+            let locale = i18n.now();
+            let legacy_removed = update.legacy_removed;
+            let name = update.legacy.name.clone();
+            progress.try_set_value(update);
+            removed.try_set(legacy_removed);
+            let closed = busy.try_set(false).is_some();
             match result {
                 Ok(_) => {
                     toast_success(toaster, translate(locale, "UPDATE_SUCCESSFUL", &[]));
-                    on_updated.run(());
-                    open.set(false);
+                    on_updated.try_run(());
+                    open.try_set(false);
                 }
                 Err(e) => {
                     let mut text = e.message(locale);
-                    if stage.get_untracked() == Stage::LegacyRemoved {
+                    if legacy_removed {
                         text = format!("{text} {}", translate(locale, "LEGACY_REMOVED_RETRY", &[]));
                     }
-                    error.set(Some(text));
+                    if closed {
+                        toast_error(
+                            toaster,
+                            translate(
+                                locale,
+                                "SAVE_FAILED_CLOSED",
+                                &[("name", &name), ("message", &text)],
+                            ),
+                        );
+                    } else {
+                        error.try_set(Some(text));
+                    }
                 }
             }
         });
     };
     let run = Callback::new(move |_| run());
-    let name = legacy.with_value(|l| l.name.clone());
     let update_button = move || {
         view! {
             <Button
@@ -106,7 +85,7 @@ pub fn LegacyUpdateDialog(
                 attr:data-testid="legacy-update-ok"
                 disabled=busy
                 loading=busy
-            >{move || if stage.get() == Stage::LegacyRemoved { t("RETRY") } else { t("UPDATE") }}</Button>
+            >{move || if removed.get() { t("RETRY") } else { t("UPDATE") }}</Button>
         }
     };
     view! {

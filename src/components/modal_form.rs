@@ -73,3 +73,12 @@ pub fn toast_success(toaster: ToasterInjection, text: String) {
         ToastOptions::default().with_intent(ToastIntent::Success),
     );
 }
+
+/// An error toast with `text` (already translated), for outcomes that arrive after their dialog
+/// was closed.
+pub fn toast_error(toaster: ToasterInjection, text: String) {
+    toaster.dispatch_toast(
+        move || view! { <thaw::Toast><ToastBody><span data-testid="toast-error">{text.clone()}</span></ToastBody></thaw::Toast> },
+        ToastOptions::default().with_intent(ToastIntent::Error),
+    );
+}

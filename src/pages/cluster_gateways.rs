@@ -37,7 +37,13 @@ pub fn ClusterGatewaysPage() -> impl IntoView {
         _ => TAB_CLUSTER.to_string(),
     });
     let selected = RwSignal::new(tab_in_url.get_untracked());
-    Effect::new(move |_| selected.set(tab_in_url.get()));
+    // (set only on a change: a set of the same value would rebuild the tab and its watches)
+    Effect::new(move |_| {
+        let tab = tab_in_url.get();
+        if selected.get_untracked() != tab {
+            selected.set(tab);
+        }
+    });
     Effect::new(move |_| {
         let tab = selected.get();
         if tab != tab_in_url.get_untracked() {
@@ -50,6 +56,7 @@ pub fn ClusterGatewaysPage() -> impl IntoView {
             );
         }
     });
+    let is_project = Memo::new(move |_| selected.get() == TAB_PROJECT);
     view! {
         <div class="page">
             <PageBanner title=Signal::derive(|| t("GATEWAY_SETTINGS")) description=Signal::derive(|| t("CLUSTER_GATEWAY_DESC"))>
@@ -59,7 +66,7 @@ pub fn ClusterGatewaysPage() -> impl IntoView {
                 </TabList>
             </PageBanner>
             <div class="page__body" role="tabpanel">
-                {move || if selected.get() == TAB_PROJECT {
+                {move || if is_project.get() {
                     view! { <OnDemand load=parts::project_gateways_tab/> }.into_any()
                 } else {
                     view! { <ClusterGatewayTab/> }.into_any()
@@ -71,6 +78,7 @@ pub fn ClusterGatewaysPage() -> impl IntoView {
 
 #[component]
 fn ClusterGatewayTab() -> impl IntoView {
+    crate::perf::mark("gateway-console:page");
     let client = use_client();
     let live = watch_gateway(client.clone(), &GatewayScope::Cluster, None);
     let workloads = NamespaceWorkloads::watch_gateways(

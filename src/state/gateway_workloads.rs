@@ -18,6 +18,7 @@ use leptos::prelude::*;
 
 use super::deployment_view::DeploymentView;
 use super::live::LiveList;
+use super::service_view::{NodeView, ServiceView};
 use crate::api::watch::list_all;
 use crate::api::{abort_on_cleanup, ApiError, KubeClient};
 
@@ -41,7 +42,7 @@ pub type NodesResult = Option<Result<Vec<Node>, ApiError>>;
 #[derive(Clone, Copy)]
 pub struct NamespaceWorkloads {
     pub namespace: StoredValue<String>,
-    pub services: LiveList<Service>,
+    pub services: LiveList<ServiceView>,
     pub deployments: LiveList<DeploymentView>,
     pub nodes: RwSignal<NodesResult>,
 }
@@ -65,15 +66,15 @@ impl NamespaceWorkloads {
         let signal = abort_on_cleanup();
         let nodes_client = client.clone();
         leptos::task::spawn_local(async move {
-            let request = Request::new(Node::url_path(&(), None));
-            let result = list_all::<Node>(
+            let request = Request::new(NodeView::url_path(&(), None));
+            let result = list_all::<NodeView>(
                 &nodes_client,
                 &request,
                 &ListParams::default(),
                 signal.as_ref(),
             )
             .await
-            .map(|l| l.items);
+            .map(|l| l.items.iter().map(NodeView::to_node).collect());
             if !matches!(result, Err(ApiError::Aborted)) {
                 nodes.try_set(Some(result));
             }
@@ -82,7 +83,7 @@ impl NamespaceWorkloads {
             namespace: StoredValue::new(namespace.to_string()),
             services: LiveList::start(
                 client.clone(),
-                Request::new(Service::url_path(&(), Some(namespace))),
+                Request::new(ServiceView::url_path(&(), Some(namespace))),
                 selector(),
             ),
             deployments: LiveList::start(
@@ -116,7 +117,7 @@ impl GatewayWorkloads {
         self.shared
             .services
             .cache
-            .with(|c| c.get(&ns, &name).cloned())
+            .with(|c| c.get(&ns, &name).map(ServiceView::to_service))
     }
 
     pub fn deployment_now(&self) -> Option<Deployment> {

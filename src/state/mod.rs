@@ -1,5 +1,6 @@
 //! Reactive caches fed by list+watch. Pages read them; nobody polls.
 
+pub mod actions;
 pub mod deployment_view;
 pub mod gateway_workloads;
 pub mod gateways;
@@ -7,4 +8,5 @@ pub mod legacy;
 pub mod live;
 pub mod namespaces;
 pub mod permissions;
+pub mod service_view;
 pub mod working_namespace;

@@ -7,9 +7,23 @@ use k8s_openapi::api::core::v1::Namespace;
 use kube_core::params::ListParams;
 use kube_core::{Request, Resource};
 use leptos::prelude::*;
+use serde::Deserialize;
 
 use crate::api::watch::list_all;
 use crate::api::{ApiError, KubeClient};
+
+/// What the picker reads of a namespace: its name (k8s-openapi's full `Namespace` decoder is
+/// not worth its bytes on the first screen).
+#[derive(Clone, Debug, Default, Deserialize)]
+struct NamespaceName {
+    #[serde(default)]
+    metadata: NameOnly,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct NameOnly {
+    name: Option<String>,
+}
 
 /// Namespace names (sorted) and the last listing error.
 #[derive(Clone, Copy)]
@@ -44,7 +58,7 @@ impl NamespaceList {
         leptos::task::spawn_local(async move {
             let request = Request::new(Namespace::url_path(&(), None));
             let result =
-                list_all::<Namespace>(&client, &request, &ListParams::default(), None).await;
+                list_all::<NamespaceName>(&client, &request, &ListParams::default(), None).await;
             this.loading.try_set(false);
             match result {
                 Ok(list) => {

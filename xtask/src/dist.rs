@@ -32,6 +32,29 @@ const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-multivalue",
 ];
 
+/// RUSTFLAGS of the split build (every crate): leptos type-erases component views (`AnyView`
+/// at each component boundary instead of one monomorphised view type per use), and the source
+/// paths that panic locations carry lose their registry prefix (shorter strings in the wasm,
+/// and the same bytes on every machine).
+fn rustflags() -> String {
+    let mut flags = "--cfg erase_components".to_string();
+    let cargo_home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
+        });
+    if let Ok(registries) = std::fs::read_dir(cargo_home.join("registry/src")) {
+        for registry in registries.flatten() {
+            flags.push_str(&format!(
+                " --remap-path-prefix={}/=",
+                registry.path().display()
+            ));
+        }
+    }
+    flags.push_str(&format!(" --remap-path-prefix={}/=", root().display()));
+    flags
+}
+
 pub struct DistOptions {
     /// URL path the app is served under (`/`, or `/ui/` with `routerBase: "/ui"`).
     pub public_url: String,
@@ -139,7 +162,7 @@ fn build_wasm() -> Result<PathBuf, String> {
             "--",
             "-Clink-args=--emit-relocs",
         ],
-        &[],
+        &[("RUSTFLAGS", &rustflags())],
     )?;
     let input = root.join(format!("target/wasm32-unknown-unknown/release/{APP}.wasm"));
     let work = root.join("target/split");
@@ -195,7 +218,7 @@ fn build_wasm() -> Result<PathBuf, String> {
             .iter()
             .map(|m| {
                 let m = m.to_str().unwrap_or_default().to_string();
-                let mut args = vec!["-Oz".to_string()];
+                let mut args = vec!["-Oz".to_string(), "-q".to_string()];
                 args.extend(WASM_OPT_FEATURES.iter().map(|f| f.to_string()));
                 args.extend([m.clone(), "-o".into(), m]);
                 std::process::Command::new(&wasm_opt).args(&args).spawn()

@@ -38,12 +38,6 @@ pub fn run_in(
     }
 }
 
-/// Runs trunk with the project's wasm-opt on PATH.
-pub fn trunk(args: &[&str]) -> Result<(), String> {
-    let path = crate::setup::tool_path();
-    run_in(&root(), "trunk", args, &[("PATH", path.as_str())])
-}
-
 pub fn cargo(args: &[&str]) -> Result<(), String> {
     run_in(&root(), "cargo", args, &[])
 }

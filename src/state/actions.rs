@@ -1,0 +1,198 @@
+//! Writes and their multi-step flows: enable (create), edit (merge patch + 409 rebase), disable,
+//! legacy update. Views call these with **owned** inputs and get an owned outcome back; nothing
+//! here touches a signal, so a dialog closed while its request is in flight cannot make the
+//! flow read a disposed value (with `panic = "abort"` that would end the app).
+
+use gateway_model::form::{gateway_changes, GatewayForm, RebaseConflict};
+use gateway_model::gateway::Gateway;
+use gateway_model::json_diff::Change;
+use gateway_model::legacy::LegacyGateway;
+use gateway_model::names::GatewayScope;
+
+use crate::api::access::who_am_i;
+use crate::api::gateways::{
+    create_gateway, delete_gateway, dry_run_create_gateway, get_gateway, patch_gateway,
+};
+use crate::api::legacy::{delete_legacy, legacy_config};
+use crate::api::{ApiError, KubeClient};
+
+/// What the Enable / Edit dialog is for.
+#[derive(Clone, Debug)]
+pub enum DialogTarget {
+    /// Enable a new gateway of `scope` (placed per the working namespace).
+    Create {
+        scope: GatewayScope,
+        working_namespace: Option<String>,
+    },
+    /// Edit this gateway (a snapshot: the edit base until a conflict moves it).
+    Edit { gateway: Box<Gateway> },
+}
+
+/// The result of a save.
+#[derive(Clone, Debug)]
+pub enum SaveOutcome {
+    /// Stored; the server's object.
+    Saved(Box<Gateway>),
+    /// An edit without changes: nothing was sent.
+    Unchanged,
+    /// Someone else changed the gateway since `base`: the user's edits re-applied on the latest
+    /// version, what the other side changed, and where both touched the same thing.
+    Conflict {
+        latest: Box<Gateway>,
+        rebased: Box<GatewayForm>,
+        theirs: Vec<Change>,
+        overlaps: Vec<RebaseConflict>,
+    },
+    /// Refused or failed; the form stays as it is.
+    Failed(ApiError),
+}
+
+/// The user name to record as creator. Only a server without SelfSubjectReview (404) may leave
+/// it out; any other failure fails the save (a network error must not silently drop it).
+async fn creator(client: &KubeClient) -> Result<Option<String>, ApiError> {
+    match who_am_i(client).await {
+        Ok(name) => Ok(name),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Saves `form`: creates the gateway of a `Create` target, or patches what changed since `base`
+/// (the version the form was opened on, or rebased onto) for an `Edit`.
+pub async fn save_gateway(
+    client: &KubeClient,
+    target: &DialogTarget,
+    form: &GatewayForm,
+    base: Option<&Gateway>,
+) -> SaveOutcome {
+    match target {
+        DialogTarget::Create {
+            scope,
+            working_namespace,
+        } => {
+            let creator = match creator(client).await {
+                Ok(c) => c,
+                Err(e) => return SaveOutcome::Failed(e),
+            };
+            let gateway =
+                form.to_new_gateway(scope, working_namespace.as_deref(), creator.as_deref());
+            match create_gateway(client, &gateway).await {
+                Ok(g) => SaveOutcome::Saved(Box::new(g)),
+                Err(e) => SaveOutcome::Failed(e),
+            }
+        }
+        DialogTarget::Edit { gateway } => {
+            let original = base.unwrap_or(gateway);
+            if !form.has_changes(original) {
+                return SaveOutcome::Unchanged;
+            }
+            let patch = form.merge_patch(original);
+            match patch_gateway(client, original.namespace(), original.name(), &patch).await {
+                Ok(g) => SaveOutcome::Saved(Box::new(g)),
+                Err(e) if e.is_conflict() => {
+                    match get_gateway(client, original.namespace(), original.name()).await {
+                        Ok(latest) => {
+                            let rebased = form.rebase(original, &latest);
+                            SaveOutcome::Conflict {
+                                theirs: gateway_changes(original, &latest),
+                                overlaps: rebased.conflicts,
+                                rebased: Box::new(rebased.form),
+                                latest: Box::new(latest),
+                            }
+                        }
+                        Err(e) => SaveOutcome::Failed(e),
+                    }
+                }
+                Err(e) => SaveOutcome::Failed(e),
+            }
+        }
+    }
+}
+
+/// One gateway to disable.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DisableTarget {
+    pub namespace: String,
+    pub name: String,
+    pub uid: Option<String>,
+}
+
+impl DisableTarget {
+    pub fn of(gateway: &Gateway) -> Self {
+        DisableTarget {
+            namespace: gateway.namespace().to_string(),
+            name: gateway.name().to_string(),
+            uid: gateway.metadata.uid.clone(),
+        }
+    }
+}
+
+/// Disables (deletes) each target, guarded by its uid; a gateway already gone counts as done.
+/// Returns the failures: (name, error).
+pub async fn disable_gateways(
+    client: &KubeClient,
+    targets: &[DisableTarget],
+) -> Vec<(String, ApiError)> {
+    let mut failed = Vec::new();
+    for target in targets {
+        match delete_gateway(
+            client,
+            &target.namespace,
+            &target.name,
+            target.uid.as_deref(),
+        )
+        .await
+        {
+            Ok(()) => {}
+            Err(e) if e.is_not_found() => {}
+            Err(e) => failed.push((target.name.clone(), e)),
+        }
+    }
+    failed
+}
+
+/// A legacy gateway's update in progress. The Gateway is built once, from the legacy ConfigMap
+/// **before** it is removed, and kept across retries: a retry after the legacy objects are gone
+/// creates exactly what the first attempt would have (nginx options included).
+#[derive(Clone, Debug)]
+pub struct LegacyUpdate {
+    pub legacy: LegacyGateway,
+    pub working_namespace: Option<String>,
+    /// The Gateway to create, once built.
+    pub gateway: Option<Gateway>,
+    /// True once the legacy Service/Deployment/ConfigMap are removed.
+    pub legacy_removed: bool,
+}
+
+impl LegacyUpdate {
+    pub fn new(legacy: LegacyGateway, working_namespace: Option<String>) -> Self {
+        LegacyUpdate {
+            legacy,
+            working_namespace,
+            gateway: None,
+            legacy_removed: false,
+        }
+    }
+
+    /// Runs the remaining steps: build the Gateway (legacy options + creator), validate it with a
+    /// dry run, remove the legacy objects, create the Gateway. Progress is kept in `self` whether
+    /// it succeeds or not, so calling it again retries only what is left.
+    pub async fn run(&mut self, client: &KubeClient) -> Result<Gateway, ApiError> {
+        if self.gateway.is_none() {
+            let config = legacy_config(client, &self.legacy).await?;
+            let creator = creator(client).await?;
+            self.gateway = Some(self.legacy.to_form(&config).to_new_gateway(
+                &self.legacy.scope(),
+                self.working_namespace.as_deref(),
+                creator.as_deref(),
+            ));
+        }
+        let gateway = self.gateway.clone().unwrap_or_default();
+        if !self.legacy_removed {
+            dry_run_create_gateway(client, &gateway).await?;
+            delete_legacy(client, &self.legacy).await?;
+            self.legacy_removed = true;
+        }
+        create_gateway(client, &gateway).await
+    }
+}
