@@ -12,8 +12,19 @@ const TYPES = {
 };
 
 /** Starts the server; `api` is the upstream base URL (e.g. http://127.0.0.1:18001). */
+/** The CSP the build put in index.html's <meta>, sent as a header as a real server would. */
+function cspOf(dist) {
+  try {
+    const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+    return html.match(/http-equiv="Content-Security-Policy" content="([^"]*)"/)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export function startAppServer({ dist, api, port = 0, apiPrefix = '/k8s/' }) {
   const upstream = new URL(api);
+  const csp = cspOf(dist);
   const server = http.createServer((req, res) => {
     if (req.url.startsWith(apiPrefix)) {
       const target = '/' + req.url.slice(apiPrefix.length);
@@ -61,6 +72,8 @@ export function startAppServer({ dist, api, port = 0, apiPrefix = '/k8s/' }) {
     res.writeHead(200, {
       'content-type': TYPES[path.extname(file)] || 'application/octet-stream',
       'cache-control': inPkg ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'x-content-type-options': 'nosniff',
+      ...(csp ? { 'content-security-policy': csp } : {}),
     });
     fs.createReadStream(file).pipe(res);
   });

@@ -1,7 +1,7 @@
 // The split build: the landing page fetches only the first screen (the size guard, in bytes:
 // deterministic), the other parts arrive as chunks when first shown, and a chunk that cannot be
 // loaded is a message with Reload, never a dead page.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures.mjs';
 import { launch, stopAll } from '../harness.mjs';
 import { FIRST_PAINT_LIMIT, fetchedFiles, sizes, total, waitForFirstData, shortName } from '../first-paint.mjs';
 

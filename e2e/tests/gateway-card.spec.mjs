@@ -1,6 +1,6 @@
 // The gateway card: address, node ports, access URLs, ready replicas and health come from the
 // gateway's Service, Deployment and the nodes, live.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures.mjs';
 import { launch, kubectl, stopAll } from '../harness.mjs';
 
 test.afterEach(stopAll);

@@ -1,5 +1,5 @@
 // Manage → View Details: the gateway's own page, live, with its options and metadata.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures.mjs';
 import { launch, kubectl, stopAll } from '../harness.mjs';
 
 test.afterEach(stopAll);

@@ -1,6 +1,6 @@
 // Enable / Edit / Disable on the cluster gateway: validation next to the field, what is sent,
 // conflict resolution, permissions and failures that keep the user's input.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures.mjs';
 import { launch, kubectl, stopAll } from '../harness.mjs';
 
 test.afterEach(stopAll);

@@ -1,6 +1,6 @@
 // Watch-driven views: changes made with the real kubectl appear without a reload; hostile
 // cluster data stays text.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures.mjs';
 import { launch, kubectl, stopAll } from '../harness.mjs';
 
 test.afterEach(stopAll);

@@ -1,6 +1,6 @@
 // Project Gateways table (cluster page) and Project → Gateway Settings: search, sort, pages,
 // live workloads, batch disable, coexistence rules, legacy gateways, enabling a project gateway.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures.mjs';
 import { launch, kubectl, stopAll } from '../harness.mjs';
 
 test.afterEach(stopAll);

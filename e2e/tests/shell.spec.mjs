@@ -1,5 +1,5 @@
 // The app shell against devcluster: boot, navigation, deep links, unreachable API, i18n, theme.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures.mjs';
 import { launch, startApp, startCluster, freePort, stopAll } from '../harness.mjs';
 
 test.afterEach(stopAll);

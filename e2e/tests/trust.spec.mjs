@@ -1,6 +1,6 @@
 // Trust: a dialog closed while its request is in flight never takes the app down, its outcome
 // is still told; the legacy Update retry keeps the nginx options; the page is built once.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures.mjs';
 import { launch, kubectl, stopAll } from '../harness.mjs';
 
 test.afterEach(stopAll);

@@ -46,7 +46,9 @@ impl Deadline {
         let timer = window
             .set_timeout_with_callback_and_timeout_and_arguments_0(
                 abort
-                    .bind1(&controller, &JsValue::from_str(TIMEOUT_REASON))
+                    // an Error, not a string: fetch rejects with the reason, and gloo-net
+                    // cannot handle a rejection that is not an Error (it panics)
+                    .bind1(&controller, &js_sys::Error::new(TIMEOUT_REASON))
                     .unchecked_ref(),
                 timeout_ms.min(i32::MAX as u32) as i32,
             )
@@ -71,7 +73,11 @@ impl Deadline {
     }
 
     fn timed_out(&self) -> bool {
-        self.controller.signal().reason().as_string().as_deref() == Some(TIMEOUT_REASON)
+        self.controller
+            .signal()
+            .reason()
+            .dyn_into::<js_sys::Error>()
+            .is_ok_and(|e| e.message() == TIMEOUT_REASON)
     }
 
     /// Stops the timer but keeps following the caller's signal (a stream whose headers

@@ -14,6 +14,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, ReadableStreamDefaultReader, TextDecodeOptions, TextDecoder};
 
+use gateway_model::reconnect::{Reconnect, StreamEnd};
+
 use super::client::{is_abort, KubeClient};
 use super::error::ApiError;
 
@@ -67,10 +69,14 @@ impl LineBuffer {
     }
 }
 
-/// Backoff between failed attempts: 1 s doubling to 30 s.
-pub fn backoff_ms(failures: u32) -> u32 {
-    1000u32.saturating_mul(1 << failures.min(5)).min(30_000)
+/// Jitter for the reconnect policy: a random number in 0…1.
+fn random() -> f64 {
+    js_sys::Math::random()
 }
+
+/// A watch that sent nothing for this long past its own `timeoutSeconds` is restarted (a proxy
+/// that silently dropped the connection would otherwise leave the page stale for ever).
+pub const SILENCE_MARGIN_MS: u32 = 30_000;
 
 /// The resourceVersion to resume from after an event (objects and bookmarks carry one).
 fn event_resource_version<K: kube_core::Resource>(event: &WatchEvent<K>) -> Option<String> {
@@ -129,7 +135,9 @@ where
 }
 
 /// Runs list+watch until `stopped` is set or `signal` aborts. `on_update` receives every
-/// update in order. Never returns an error: failures are reported and retried.
+/// update in order. Never returns an error and never gives up: every failure is reported (the
+/// sync badge shows it), waited out per [`Reconnect`] and recovered from by resuming or
+/// re-listing.
 pub async fn list_watch<K, F>(
     client: KubeClient,
     request: Request,
@@ -141,23 +149,23 @@ pub async fn list_watch<K, F>(
     K: kube_core::Resource + DeserializeOwned + Clone + 'static,
     F: Fn(WatchUpdate<K>),
 {
-    let mut failures = 0u32;
+    let mut policy = Reconnect::new();
     let mut resume_from: Option<String> = None;
     while !stopped.get() {
         let resource_version = match resume_from.clone() {
             Some(rv) => rv,
             None => match list_all::<K>(&client, &request, &list_params, signal.as_ref()).await {
                 Ok(list) => {
+                    policy.listed();
                     let rv = list.metadata.resource_version.clone().unwrap_or_default();
                     on_update(WatchUpdate::Listed(list));
                     rv
                 }
                 Err(ApiError::Aborted) => return,
                 Err(error) => {
-                    let retry_in_ms = backoff_ms(failures);
-                    failures += 1;
+                    let retry_in_ms = policy.list_failed(random());
                     on_update(WatchUpdate::Failed { error, retry_in_ms });
-                    sleep(retry_in_ms).await;
+                    sleep(retry_in_ms, signal.as_ref()).await;
                     continue;
                 }
             },
@@ -168,94 +176,133 @@ pub async fn list_watch<K, F>(
         let mut watch_params = WatchParams::default().timeout(WATCH_TIMEOUT_SECONDS);
         watch_params.label_selector = list_params.label_selector.clone();
         watch_params.field_selector = list_params.field_selector.clone();
-        let watch = match request.watch(&watch_params, &resource_version) {
-            Ok(r) => r,
-            Err(_) => return,
+        let opened = match request.watch(&watch_params, &resource_version) {
+            Ok(watch) => {
+                let url = client.url_of(&watch);
+                client
+                    .stream(watch, signal.as_ref())
+                    .await
+                    .map(|s| (s, url))
+            }
+            Err(e) => Err(ApiError::from(e)),
         };
-        let mut last_rv = resource_version.clone();
-        match client.stream(watch, signal.as_ref()).await {
-            Ok(stream) => {
-                failures = 0;
-                on_update(WatchUpdate::Live);
-                let mut gone = false;
-                let outcome = read_lines(stream, &stopped, |line| {
-                    match serde_json::from_str::<WatchEvent<K>>(line) {
-                        Ok(WatchEvent::Error(status)) if status.code == 410 => {
-                            gone = true;
-                        }
-                        Ok(event) => {
-                            if let Some(rv) = event_resource_version(&event) {
-                                if !rv.is_empty() {
-                                    last_rv = rv;
-                                }
-                            }
-                            on_update(WatchUpdate::Event(event));
-                        }
-                        Err(e) => on_update(WatchUpdate::Failed {
-                            error: ApiError::Decode {
-                                url: String::new(),
-                                message: e.to_string(),
-                            },
-                            retry_in_ms: 0,
-                        }),
-                    }
-                    !gone
-                })
-                .await;
-                match outcome {
-                    StreamEnd::Aborted => return,
-                    StreamEnd::Closed if gone => resume_from = None,
-                    StreamEnd::Closed => resume_from = Some(last_rv),
-                    StreamEnd::Failed(message) => {
-                        let retry_in_ms = backoff_ms(failures);
-                        failures += 1;
-                        on_update(WatchUpdate::Failed {
-                            error: ApiError::Network {
-                                url: String::new(),
-                                message,
-                            },
-                            retry_in_ms,
-                        });
-                        resume_from = Some(last_rv);
-                        sleep(retry_in_ms).await;
-                    }
-                }
-            }
+        let (stream, url) = match opened {
+            Ok(opened) => opened,
             Err(ApiError::Aborted) => return,
-            Err(error) if error.is_gone() => resume_from = None,
             Err(error) => {
-                let retry_in_ms = backoff_ms(failures);
-                failures += 1;
-                on_update(WatchUpdate::Failed { error, retry_in_ms });
-                sleep(retry_in_ms).await;
-                // After a failure the cache may have missed events for longer than the server
-                // keeps history; a re-list is the safe way back.
+                let next = policy.watch_failed(error.is_gone(), random());
+                if next.report {
+                    on_update(WatchUpdate::Failed {
+                        error,
+                        retry_in_ms: next.wait_ms,
+                    });
+                }
                 resume_from = None;
+                sleep(next.wait_ms, signal.as_ref()).await;
+                continue;
             }
+        };
+        on_update(WatchUpdate::Live);
+        let started = now_ms();
+        let mut last_rv = resource_version;
+        let mut events = 0usize;
+        let mut end = None::<(StreamEnd, ApiError)>;
+        let outcome = read_lines(
+            stream,
+            &stopped,
+            Some((WATCH_TIMEOUT_SECONDS * 1000).saturating_add(SILENCE_MARGIN_MS)),
+            |line| match serde_json::from_str::<WatchEvent<K>>(line) {
+                Ok(WatchEvent::Error(status)) => {
+                    let gone =
+                        status.code == 410 || status.reason == "Expired" || status.reason == "Gone";
+                    let kind = if gone {
+                        StreamEnd::Gone
+                    } else {
+                        StreamEnd::ServerError
+                    };
+                    end = Some((
+                        kind,
+                        ApiError::Status {
+                            url: url.clone(),
+                            status,
+                        },
+                    ));
+                    false
+                }
+                Ok(event) => {
+                    events += 1;
+                    if let Some(rv) = event_resource_version(&event).filter(|rv| !rv.is_empty()) {
+                        last_rv = rv;
+                    }
+                    on_update(WatchUpdate::Event(event));
+                    true
+                }
+                Err(e) => {
+                    end = Some((
+                        StreamEnd::Undecodable,
+                        ApiError::Decode {
+                            url: url.clone(),
+                            message: e.to_string(),
+                        },
+                    ));
+                    false
+                }
+            },
+        )
+        .await;
+        let (kind, error) = match (outcome, end) {
+            (ReadEnd::Aborted, _) => return,
+            (_, Some(end)) => end,
+            (ReadEnd::Closed, None) => (StreamEnd::Closed, ApiError::Aborted),
+            (ReadEnd::Silent, None) => (StreamEnd::Silent, ApiError::Timeout { url: url.clone() }),
+            (ReadEnd::Failed(message), None) => (
+                StreamEnd::ReadFailed,
+                ApiError::Network {
+                    url: url.clone(),
+                    message,
+                },
+            ),
+        };
+        let next = policy.stream_ended(kind, now_ms() - started, events, random());
+        if next.report {
+            on_update(WatchUpdate::Failed {
+                error,
+                retry_in_ms: next.wait_ms,
+            });
         }
+        resume_from = (!next.relist).then_some(last_rv);
+        sleep(next.wait_ms, signal.as_ref()).await;
     }
 }
 
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
 /// How reading a stream ended.
-pub enum StreamEnd {
-    /// The server closed it (normal for watches after `timeoutSeconds`).
+pub enum ReadEnd {
+    /// The server closed it (normal for watches after `timeoutSeconds`), or `on_line` asked
+    /// to stop.
     Closed,
     /// Our AbortSignal fired or `stopped` was set.
     Aborted,
     /// A read failed.
     Failed(String),
+    /// Nothing arrived within the silence limit; the stream was cancelled.
+    Silent,
 }
 
 /// Reads a byte stream as UTF-8 lines, calling `on_line` for each until it returns false.
 pub async fn read_lines(
     stream: web_sys::ReadableStream,
     stopped: &Cell<bool>,
+    silence_ms: Option<u32>,
     mut on_line: impl FnMut(&str) -> bool,
-) -> StreamEnd {
+) -> ReadEnd {
     let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let decoder = match TextDecoder::new() {
         Ok(d) => d,
-        Err(_) => return StreamEnd::Failed("TextDecoder unavailable".into()),
+        Err(_) => return ReadEnd::Failed("TextDecoder unavailable".into()),
     };
     let options = TextDecodeOptions::new();
     options.set_stream(true);
@@ -263,12 +310,26 @@ pub async fn read_lines(
     loop {
         if stopped.get() {
             let _ = reader.cancel();
-            return StreamEnd::Aborted;
+            return ReadEnd::Aborted;
         }
-        let chunk = match JsFuture::from(reader.read()).await {
+        let read = match silence_ms {
+            None => JsFuture::from(reader.read()).await,
+            Some(ms) => {
+                let (timer, id) = timer(ms);
+                let first = js_sys::Promise::race(&js_sys::Array::of2(&reader.read(), &timer));
+                let result = JsFuture::from(first).await;
+                clear_timer(id);
+                if matches!(&result, Ok(v) if v.as_string().as_deref() == Some(SILENT)) {
+                    let _ = reader.cancel();
+                    return ReadEnd::Silent;
+                }
+                result
+            }
+        };
+        let chunk = match read {
             Ok(chunk) => chunk,
-            Err(e) if is_abort(&e) => return StreamEnd::Aborted,
-            Err(e) => return StreamEnd::Failed(format!("{e:?}")),
+            Err(e) if is_abort(&e) => return ReadEnd::Aborted,
+            Err(e) => return ReadEnd::Failed(js_error_text(&e)),
         };
         let done = Reflect::get(&chunk, &JsValue::from_str("done"))
             .ok()
@@ -278,7 +339,7 @@ pub async fn read_lines(
             if let Some(rest) = lines.finish() {
                 on_line(&rest);
             }
-            return StreamEnd::Closed;
+            return ReadEnd::Closed;
         }
         let value = Reflect::get(&chunk, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
         let bytes: Uint8Array = value.unchecked_into();
@@ -290,27 +351,76 @@ pub async fn read_lines(
                 for line in complete {
                     if !on_line(&line) {
                         let _ = reader.cancel();
-                        return StreamEnd::Closed;
+                        return ReadEnd::Closed;
                     }
                 }
             }
             Err(message) => {
                 let _ = reader.cancel();
-                return StreamEnd::Failed(message);
+                return ReadEnd::Failed(message);
             }
         }
     }
 }
 
-/// Resolves after `ms` milliseconds (browser timer).
-pub async fn sleep(ms: u32) {
+/// What the silence timer resolves with.
+const SILENT: &str = "gateway-console:silent";
+
+/// A promise resolving with [`SILENT`] after `ms`, and its timer id.
+fn timer(ms: u32) -> (js_sys::Promise, Option<i32>) {
+    let mut id = None;
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
-            let _ =
-                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+            id = window
+                .set_timeout_with_callback_and_timeout_and_arguments_1(
+                    &resolve,
+                    ms.min(i32::MAX as u32) as i32,
+                    &JsValue::from_str(SILENT),
+                )
+                .ok();
         }
     });
-    let _ = JsFuture::from(promise).await;
+    (promise, id)
+}
+
+fn clear_timer(id: Option<i32>) {
+    if let (Some(id), Some(window)) = (id, web_sys::window()) {
+        window.clear_timeout_with_handle(id);
+    }
+}
+
+/// The readable text of a JS rejection (an Error's message, or the value as a string).
+pub fn js_error_text(value: &JsValue) -> String {
+    if let Some(text) = value.as_string() {
+        return text;
+    }
+    Reflect::get(value, &JsValue::from_str("message"))
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| String::from("unknown error"))
+}
+
+/// Resolves after `ms` milliseconds, or at once when `signal` fires: a loop whose view went
+/// away ends immediately instead of sleeping out its backoff.
+pub async fn sleep(ms: u32, signal: Option<&AbortSignal>) {
+    if ms == 0 {
+        return;
+    }
+    if signal.is_some_and(AbortSignal::aborted) {
+        return;
+    }
+    let (promise, id) = timer(ms);
+    let woken = match signal {
+        Some(signal) => {
+            let abort = js_sys::Promise::new(&mut |resolve, _| {
+                let _ = signal.add_event_listener_with_callback("abort", &resolve);
+            });
+            js_sys::Promise::race(&js_sys::Array::of2(&promise, &abort))
+        }
+        None => promise,
+    };
+    let _ = JsFuture::from(woken).await;
+    clear_timer(id);
 }
 
 #[cfg(test)]
@@ -334,15 +444,6 @@ mod tests {
         let big = "x".repeat(MAX_LINE_BYTES + 1);
         assert!(b.push(&big).is_err());
         assert_eq!(b.push("ok\n").unwrap(), vec!["ok"]);
-    }
-
-    #[test]
-    fn backoff_grows_and_caps() {
-        assert_eq!(backoff_ms(0), 1000);
-        assert_eq!(backoff_ms(1), 2000);
-        assert_eq!(backoff_ms(4), 16000);
-        assert_eq!(backoff_ms(5), 30000);
-        assert_eq!(backoff_ms(50), 30000);
     }
 
     #[test]

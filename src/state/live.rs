@@ -5,7 +5,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gateway_model::watch_cache::WatchCache;
+use gateway_model::watch_cache::{Applied, WatchCache};
 use kube_core::params::ListParams;
 use kube_core::Request;
 use leptos::prelude::*;
@@ -75,30 +75,49 @@ where
     }
 
     fn apply(&self, update: WatchUpdate<K>) {
-        // The view may be gone between an await and this call; writes to disposed signals are no-ops.
+        // The view may be gone between an await and this call: only `try_` accessors here
+        // (writes to disposed signals are no-ops, reads return None). Signals are set only when
+        // their value changes: a re-list must not rebuild a card (and an open dialog) that shows
+        // the same thing.
         match update {
             WatchUpdate::Listed(list) => {
                 let rv = list.metadata.resource_version.clone();
                 self.cache.try_update(|c| c.replace(list.items, rv));
-                self.listed.try_set(true);
-                self.initial_error.try_set(None);
-                self.sync.try_set(SyncState::Live);
+                set_if_changed(self.listed, true);
+                set_if_changed(self.initial_error, None);
+                set_if_changed(self.sync, SyncState::Live);
             }
             WatchUpdate::Event(event) => {
-                self.cache.try_update(|c| {
-                    let _ = c.apply(event);
+                // notify only when the cache changed (duplicates, stale events and bookmarks
+                // change nothing anyone shows)
+                self.cache.try_maybe_update(|c| {
+                    let changed = matches!(
+                        c.apply(event),
+                        Ok(Applied::Added(_) | Applied::Modified(_) | Applied::Deleted(_))
+                    );
+                    (changed, ())
                 });
             }
-            WatchUpdate::Live => {
-                self.sync.try_set(SyncState::Live);
-            }
+            WatchUpdate::Live => set_if_changed(self.sync, SyncState::Live),
             WatchUpdate::Failed { error, retry_in_ms } => {
                 if !self.listed.try_get_untracked().unwrap_or(true) {
-                    self.initial_error.try_set(Some(error.clone()));
+                    set_if_changed(self.initial_error, Some(error.clone()));
                 }
                 self.sync
                     .try_set(SyncState::Reconnecting { error, retry_in_ms });
             }
         }
     }
+}
+
+/// Sets `signal` to `value` unless it already holds it (no notification then).
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    signal.try_maybe_update(|current| {
+        if *current == value {
+            (false, ())
+        } else {
+            *current = value;
+            (true, ())
+        }
+    });
 }

@@ -237,6 +237,21 @@ fn build_wasm() -> Result<PathBuf, String> {
     Ok(pkg)
 }
 
+/// The Content-Security-Policy of the app, as a `<meta>` in the dist index.html (servers may
+/// also send it as a header; `e2e/serve.mjs` does). Each source, and why:
+/// - `default-src 'self'`: nothing from another origin unless listed below;
+/// - `script-src 'self' 'wasm-unsafe-eval'`: our own modules; compiling our wasm (main and
+///   chunks) needs `wasm-unsafe-eval` — no `eval` of JavaScript;
+/// - `style-src 'self' 'unsafe-inline'`: our stylesheet, plus the `<style>` elements thaw
+///   injects for its components (thaw 0.5 has no nonce support);
+/// - `connect-src 'self'`: config.json, the chunks, and the API through the proxy at
+///   `<apiBase>` (an `apiBase` on another origin needs that origin added here);
+/// - `img-src 'self' data:`: thaw's inline images; `font-src 'self'`;
+/// - `object-src 'none'`, `base-uri 'self'`, `form-action 'self'`: nothing else.
+///
+/// `frame-ancestors` cannot be set by a `<meta>`; embedding is up to the server (issue #14).
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
+
 /// The module that starts the app. A main module that cannot be fetched or started leaves a
 /// message (both languages: the translations are in the wasm that failed) instead of a blank page.
 fn start_js() -> String {
@@ -269,6 +284,9 @@ fn index_html(source: &str, public_url: &str, css: &[String], pkg: &str) -> Resu
         let trimmed = line.trim();
         let indent = &line[..line.len() - line.trim_start().len()];
         if trimmed.starts_with("<base data-trunk-public-url") {
+            out.push_str(&format!(
+                "{indent}<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\" />\n"
+            ));
             out.push_str(&format!("{indent}<base href=\"{public_url}\" />\n"));
         } else if trimmed.starts_with("<link data-trunk rel=\"rust\"") {
             // the module graph of the first screen, fetched in parallel with config.json
@@ -382,6 +400,8 @@ mod tests {
         assert_eq!(html.matches("rel=\"stylesheet\"").count(), 1);
         assert!(!html.contains("data-trunk"));
         assert!(html.contains(r#"<meta name="thaw-ui-style" />"#));
+        assert!(html.contains("Content-Security-Policy"));
+        assert!(html.find("Content-Security-Policy") < html.find("<script"));
     }
 
     #[test]

@@ -27,5 +27,6 @@ pub mod kubesphere_config;
 pub mod legacy;
 pub mod promql;
 pub mod providers;
+pub mod reconnect;
 pub mod validation;
 pub mod watch_cache;
