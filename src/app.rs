@@ -9,6 +9,7 @@ use thaw::{ConfigProvider, Spinner, ToasterProvider};
 use crate::api::KubeClient;
 use crate::chunks::{parts, OnDemand};
 use crate::components::api_gate::ApiGate;
+use crate::components::dialog_host::DialogOutlet;
 use crate::components::shell::Shell;
 use crate::components::side_nav::SideNav;
 use crate::config::{AppConfig, ConfigWarning};
@@ -56,6 +57,7 @@ fn ConfiguredApp(config: AppConfig, warning: Option<ConfigWarning>) -> impl Into
     provide_context(ConfigContext { config, warning });
     view! {
         <Router base=base>
+            <DialogOutlet>
             <Shell>
                 <ApiGate>
                     <div class="app-layout">
@@ -71,6 +73,7 @@ fn ConfiguredApp(config: AppConfig, warning: Option<ConfigWarning>) -> impl Into
                     </div>
                 </ApiGate>
             </Shell>
+            </DialogOutlet>
         </Router>
     }
 }

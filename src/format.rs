@@ -33,9 +33,40 @@ pub fn short_timestamp(time: Option<&Time>) -> Option<String> {
     Some(format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}"))
 }
 
+/// `YYYY-MM-DD HH:MM` of an RFC 3339 UTC time as the API writes it (`2026-01-01T10:20:30Z`);
+/// `None` when it is not one.
+pub fn short_rfc3339(text: &str) -> Option<String> {
+    let (date, time) = text.split_once('T')?;
+    let minutes = time.get(..5)?;
+    let digits = |s: &str, at: &[usize]| {
+        at.iter()
+            .all(|&i| s.as_bytes().get(i).is_some_and(u8::is_ascii_digit))
+    };
+    (date.len() == 10
+        && digits(date, &[0, 1, 2, 3, 5, 6, 8, 9])
+        && digits(minutes, &[0, 1, 3, 4])
+        && text.ends_with('Z'))
+    .then(|| format!("{date} {minutes}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_rfc3339_cuts_to_minutes() {
+        assert_eq!(
+            short_rfc3339("2026-01-01T10:20:30Z").as_deref(),
+            Some("2026-01-01 10:20")
+        );
+        assert_eq!(
+            short_rfc3339("2026-01-01T10:20:30.5Z").as_deref(),
+            Some("2026-01-01 10:20")
+        );
+        assert_eq!(short_rfc3339("<b>x</b>"), None);
+        assert_eq!(short_rfc3339("2026-01-01T10:20:30+02:00"), None);
+        assert_eq!(short_rfc3339(""), None);
+    }
 
     #[test]
     fn timestamps() {

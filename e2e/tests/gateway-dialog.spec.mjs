@@ -151,7 +151,6 @@ test('conflict: their change is shown and the user re-applies their edits on the
 });
 
 test('disable: the name must be typed; the card shows Disabling, then the empty state', async ({ page }) => {
-  test.info().annotations.push({ type: 'known-panic', description: 'issue #10: a disposed signal is read when the disabled card goes away (found by the panic check; not yet located)' });
   const env = await launch({ scenario: 'nodeport', pace: '1' });
   await page.goto(env.url + '/clusters/gateways');
   await page.getByTestId('manage-button').click();

@@ -1,6 +1,9 @@
 // Project Gateways table (cluster page) and Project → Gateway Settings: search, sort, pages,
 // live workloads, batch disable, coexistence rules, legacy gateways, enabling a project gateway.
 import { test, expect } from '../fixtures.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { launch, kubectl, stopAll } from '../harness.mjs';
 
 test.afterEach(stopAll);
@@ -136,9 +139,88 @@ test('legacy gateways are marked in the table and block a new project gateway', 
   await expect(legacy).toHaveCount(1);
   await expect(legacy).toContainText('kubesphere-router-legacy');
   await expect(legacy).toContainText('Legacy');
+  // a legacy row is a row: counted, and no "No project gateways" under it
+  await expect(page.getByTestId('table-total')).toHaveText('Total: 1');
+  await expect(page.getByTestId('table-empty')).toHaveCount(0);
+  await page.getByTestId('table-search').fill('no-such-project');
+  await expect(legacy).toHaveCount(0);
+  await expect(page.getByTestId('table-total')).toHaveText('Total: 0');
+  await expect(page.getByTestId('table-empty')).toHaveText('No Matching Result Found');
+  await page.getByTestId('table-search').fill('');
+  // …and sorted with the others: a gateway created with kubectl comes first (newest first),
+  // and sorting by name puts "alpha" before "legacy"
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gw-')), 'alpha.json');
+  fs.writeFileSync(file, JSON.stringify({
+    apiVersion: 'gateway.kubesphere.io/v1alpha1', kind: 'Gateway',
+    metadata: { name: 'kubesphere-router-zeta', namespace: CS },
+    spec: { controller: { scope: { enabled: true, namespace: 'zeta' } }, deployment: { replicas: 1 }, service: { type: 'NodePort' } },
+  }));
+  await kubectl(env.cluster, ['create', '-f', file]);
+  const names = page.locator('[data-testid=project-gateway-row] [data-testid=row-name], [data-testid=legacy-row] .data-table__name');
+  await expect(names).toHaveText([/kubesphere-router-zeta/, /kubesphere-router-legacy/]);
+  await expect(page.getByTestId('table-total')).toHaveText('Total: 2');
+  await page.getByTestId('sort-NAME').click();
+  await expect(names).toHaveText([/kubesphere-router-legacy/, /kubesphere-router-zeta/]);
+
   await page.goto(env.url + '/projects/legacy/gateways');
   await expect(page.getByTestId('enable-gateway')).toBeDisabled();
   await expect(page.getByTestId('enable-reason')).toContainText('legacy gateway');
+});
+
+test('a failed legacy-gateway check keeps Enable blocked and says why; the table says what is missing', async ({ page }) => {
+  const env = await launch({ scenario: 'legacy', faults: 'fail=ks-router' });
+  await page.goto(env.url + '/projects/legacy/gateways');
+  await expect(page.getByTestId('enable-gateway')).toBeDisabled();
+  await expect(page.getByTestId('enable-reason')).toContainText('Could not check for a legacy gateway');
+  await expect(page.getByTestId('enable-reason')).toContainText('injected fault');
+  // Retry asks again (and fails again: the fault stays), the block stays
+  const relisted = page.waitForRequest((r) => r.url().includes('ks-router'));
+  await page.getByTestId('legacy-retry').click();
+  await relisted;
+  await expect(page.getByTestId('enable-gateway')).toBeDisabled();
+  await expect(page.getByTestId('enable-reason')).toContainText('injected fault');
+
+  await page.goto(env.url + '/clusters/gateways?tab=project');
+  const notice = page.getByTestId('legacy-check-failed');
+  await expect(notice).toContainText('Legacy gateways (KubeSphere 3.0/3.1) could not be listed');
+  await expect(notice).toContainText('injected fault');
+  await expect(page.getByTestId('legacy-row')).toHaveCount(0);
+});
+
+test('table: cancelling batch Disable keeps the selection', async ({ page }) => {
+  const env = await launch({ scenario: 'projects' });
+  await page.goto(env.url + '/clusters/gateways?tab=project');
+  const rows = page.getByTestId('project-gateway-row');
+  await expect(rows).toHaveCount(3);
+  await rows.filter({ hasText: 'kubesphere-router-demo' }).getByTestId('row-select').check();
+  await rows.filter({ hasText: 'kubesphere-router-blog' }).getByTestId('row-select').check();
+  await page.getByTestId('batch-disable').click();
+  await page.getByTestId('disable-dialog').getByTestId('dialog-cancel').click();
+  await expect(page.getByTestId('disable-dialog')).toHaveCount(0);
+  await expect(page.getByTestId('batch-disable')).toHaveText('Disable (2)');
+  await expect(rows.filter({ hasText: 'kubesphere-router-demo' }).getByTestId('row-select')).toBeChecked();
+  // a gateway disabled elsewhere leaves the selection as it goes into Disabling
+  await kubectl(env.cluster, ['delete', 'gateway', '-n', CS, 'kubesphere-router-blog', '--wait=false']);
+  await expect(page.getByTestId('batch-disable')).toHaveText('Disable (1)', { timeout: 20_000 });
+});
+
+test('table: the Edit dialog outlives its row; the save then explains the gateway is gone', async ({ page }) => {
+  const env = await launch({ scenario: 'projects' });
+  await page.goto(env.url + '/clusters/gateways?tab=project');
+  const blog = page.getByTestId('project-gateway-row').filter({ hasText: 'kubesphere-router-blog' });
+  await blog.getByTestId('manage-button').click();
+  await page.getByTestId('manage-edit').click();
+  const dialog = page.getByTestId('gateway-dialog');
+  await expect(dialog).toContainText('Edit Gateway kubesphere-router-blog');
+  await dialog.getByTestId('tracing').check();
+  // someone else removes the gateway: its row goes away, the dialog and the input stay
+  await kubectl(env.cluster, ['delete', 'gateway', '-n', CS, 'kubesphere-router-blog']);
+  await expect(blog).toHaveCount(0, { timeout: 20_000 });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId('tracing')).toBeChecked();
+  await dialog.getByTestId('dialog-ok').click();
+  await expect(dialog).toContainText('not found');
+  await expect(dialog.getByTestId('tracing')).toBeChecked();
 });
 
 test('Update turns a legacy gateway into a Gateway with its settings (project page)', async ({ page }) => {

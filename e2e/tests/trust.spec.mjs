@@ -112,3 +112,25 @@ test('the cluster gateway page starts its requests once (no second build of the 
   await expect(page.getByTestId('sync-state')).toContainText('Live');
   expect(lists).toHaveLength(1);
 });
+
+test('429 Too Many Requests: the list waits as the server asks (Retry-After) and then succeeds', async ({ page }) => {
+  const env = await launch({ scenario: 'nodeport', faults: 'throttle=/gateways?:2' });
+  const answers = [];
+  page.on('response', (r) => {
+    const url = r.url();
+    if (url.includes('/gateways?') && !url.includes('watch=')) answers.push({ status: r.status(), at: Date.now() });
+  });
+  await page.goto(env.url + '/clusters/gateways');
+  await expect(page.getByTestId('gateway-name')).toHaveText(CLUSTER_GW, { timeout: 15_000 });
+  await expect(page.getByTestId('inline-error')).toHaveCount(0);
+  expect(answers.map((a) => a.status)).toEqual([429, 429, 200]);
+  // Retry-After: 1 each time — the app did not hammer the server
+  expect(answers[1].at - answers[0].at).toBeGreaterThanOrEqual(900);
+  expect(answers[2].at - answers[1].at).toBeGreaterThanOrEqual(900);
+});
+
+test('429 more often than the app retries: the server message is shown, not a spinner', async ({ page }) => {
+  const env = await launch({ scenario: 'nodeport', faults: 'throttle=/gateways?:20' });
+  await page.goto(env.url + '/clusters/gateways');
+  await expect(page.getByTestId('inline-error')).toContainText('too many requests', { timeout: 20_000 });
+});

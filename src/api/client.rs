@@ -8,7 +8,10 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortController, AbortSignal, ReadableStream};
 
+use gateway_model::reconnect::throttle_wait_ms;
+
 use super::error::ApiError;
+use super::watch::sleep;
 
 /// Default of `requestTimeoutSeconds` in config.json.
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
@@ -145,29 +148,52 @@ impl KubeClient {
     }
 
     /// Sends under a fresh [`Deadline`] and returns it with the response: the caller keeps it
-    /// while it reads the body (dropping it stops the timer).
+    /// while it reads the body (dropping it stops the timer). A `429 Too Many Requests` is sent
+    /// again after the wait the server asks for (`Retry-After`), a few times, each attempt with
+    /// its own deadline; the wait ends early when the view goes away.
     async fn send_with_deadline(
         &self,
         request: http::Request<Vec<u8>>,
         signal: Option<&AbortSignal>,
     ) -> Result<(Response, Option<Deadline>), ApiError> {
         let url = self.url_of(&request);
-        let deadline = Deadline::start(signal, self.timeout_ms);
-        let fetch_signal = deadline.as_ref().map(Deadline::signal);
-        let sent = fetch(&url, request, fetch_signal.as_ref().or(signal)).await?;
-        let response = match sent {
-            Ok(response) => response,
-            Err(_) if deadline.as_ref().is_some_and(Deadline::timed_out) => {
-                return Err(ApiError::Timeout { url })
+        let (parts, body) = request.into_parts();
+        let mut retries = 0;
+        loop {
+            let deadline = Deadline::start(signal, self.timeout_ms);
+            let fetch_signal = deadline.as_ref().map(Deadline::signal);
+            let sent = fetch(&url, &parts, &body, fetch_signal.as_ref().or(signal)).await?;
+            let response = match sent {
+                Ok(response) => response,
+                Err(_) if deadline.as_ref().is_some_and(Deadline::timed_out) => {
+                    return Err(ApiError::Timeout { url })
+                }
+                Err(e) => return Err(network_error(&url, e)),
+            };
+            if response.ok() {
+                return Ok((response, deadline));
             }
-            Err(e) => return Err(network_error(&url, e)),
-        };
-        if response.ok() {
-            Ok((response, deadline))
-        } else {
             let code = response.status();
+            let retry_after = response.headers().get("retry-after");
             let body = response.text().await.unwrap_or_default();
-            Err(ApiError::from_response(&url, code, &body))
+            let error = ApiError::from_response(&url, code, &body);
+            drop(deadline);
+            if code == 429 {
+                let asked = error
+                    .status()
+                    .and_then(|s| s.details.as_ref())
+                    .map(|d| i64::from(d.retry_after_seconds))
+                    .filter(|s| *s > 0);
+                if let Some(wait) = throttle_wait_ms(retries, retry_after.as_deref(), asked) {
+                    retries += 1;
+                    sleep(wait, signal).await;
+                    if signal.is_some_and(AbortSignal::aborted) {
+                        return Err(ApiError::Aborted);
+                    }
+                    continue;
+                }
+            }
+            return Err(error);
         }
     }
 
@@ -213,26 +239,27 @@ impl KubeClient {
     }
 }
 
-/// One fetch of a kube-core request; the outer `Err` is a request that could not be built.
+/// One fetch of a kube-core request (its parts, so that it can be sent again); the outer `Err`
+/// is a request that could not be built.
 async fn fetch(
     url: &str,
-    request: http::Request<Vec<u8>>,
+    parts: &http::request::Parts,
+    body: &[u8],
     signal: Option<&AbortSignal>,
 ) -> Result<Result<Response, gloo_net::Error>, ApiError> {
     let mut builder = RequestBuilder::new(url)
-        .method(convert_method(request.method()))
+        .method(convert_method(&parts.method))
         .abort_signal(signal);
-    for (name, value) in request.headers() {
+    for (name, value) in &parts.headers {
         if let Ok(value) = value.to_str() {
             builder = builder.header(name.as_str(), value);
         }
     }
     builder = builder.header("Accept", "application/json");
-    let body = request.into_body();
     if body.is_empty() {
         return Ok(builder.send().await);
     }
-    let text = String::from_utf8(body).map_err(|e| ApiError::Decode {
+    let text = std::str::from_utf8(body).map_err(|e| ApiError::Decode {
         url: url.to_string(),
         message: e.to_string(),
     })?;

@@ -1,7 +1,7 @@
 //! What can be done to a gateway: the card's **Manage** menu (Edit, Disable) and the
 //! **Enable Gateway** button. Each action checks the user's permission (SelfSubjectAccessReview)
-//! and is disabled with the reason shown when it is denied or not possible; the dialogs they open
-//! live here too.
+//! and is disabled with the reason shown when it is denied or not possible. The dialogs they open
+//! are shown by the page's [`DialogHost`], so that they outlive a row or card that goes away.
 
 use gateway_model::gateway::Gateway;
 use gateway_model::names::GatewayScope;
@@ -12,7 +12,7 @@ use leptos_router::components::A;
 use thaw::{Button, ButtonAppearance};
 use wasm_bindgen::JsCast;
 
-use crate::chunks::{parts, OnDemand, Placeholder};
+use crate::components::dialog_host::{DialogHost, HostedDialog};
 use crate::components::disable_dialog::DisableTarget;
 use crate::components::gateway_dialog::DialogTarget;
 use crate::i18n::t;
@@ -29,8 +29,8 @@ pub fn ManageMenu(
     compact: bool,
 ) -> impl IntoView {
     let expanded = RwSignal::new(false);
-    let editing = RwSignal::new(None::<Gateway>);
-    let disabling = RwSignal::new(None::<Vec<DisableTarget>>);
+    // the dialogs live in the page's host: this menu may go away while one is open
+    let (dialogs, own_dialogs) = DialogHost::use_or_own();
     let root = NodeRef::<Div>::new();
     // The list is `position: fixed` at the button, so a scrolling table does not clip it.
     let place = RwSignal::new(String::new());
@@ -66,17 +66,20 @@ pub fn ManageMenu(
             access.denied_tip(verb)
         }
     };
+    // Chromium also fires `focusout` when the focused button is removed with its card (the
+    // gateway was disabled meanwhile): the menu's signals are disposed by then, so only the
+    // `try_` accessors are used here.
     let close_on_focus_out = move |ev: ev::FocusEvent| {
         let inside = ev
             .related_target()
             .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
-            .zip(root.get())
+            .zip(root.try_get_untracked().flatten())
             .is_some_and(|(node, root)| {
                 let root: &web_sys::Node = root.as_ref();
                 root.contains(Some(&node))
             });
         if !inside {
-            expanded.set(false);
+            expanded.try_set(false);
         }
     };
     let item = move |verb: &'static str,
@@ -132,31 +135,17 @@ pub fn ManageMenu(
                         attr:class="menu__item"
                         attr:data-testid="manage-view-details"
                     >{move || t("VIEW_DETAILS")}</A>
-                    {item("patch", "EDIT", "manage-edit", Callback::new(move |_| editing.set(Some(gateway.get_untracked()))))}
-                    {item("delete", "DISABLE", "manage-disable", Callback::new(move |_| disabling.set(Some(vec![DisableTarget::of(&gateway.get_untracked())]))))}
+                    {item("patch", "EDIT", "manage-edit", Callback::new(move |_| {
+                        let gateway = Box::new(gateway.get_untracked());
+                        dialogs.open(HostedDialog::Gateway(DialogTarget::Edit { gateway }));
+                    }))}
+                    {item("delete", "DISABLE", "manage-disable", Callback::new(move |_| {
+                        let target = DisableTarget::of(&gateway.get_untracked());
+                        dialogs.open(HostedDialog::Disable(vec![target]));
+                    }))}
                 </div>
             </Show>
-            {move || editing.get().map(|g| {
-                let on_close = Callback::new(move |_| editing.set(None));
-                let target = DialogTarget::Edit { gateway: Box::new(g) };
-                view! {
-                    <OnDemand
-                        load=move || parts::gateway_dialog(target.clone(), on_close)
-                        placeholder=Placeholder::Floating
-                        on_dismiss=on_close
-                    />
-                }
-            })}
-            {move || disabling.get().map(|targets| {
-                let on_close = Callback::new(move |_| disabling.set(None));
-                view! {
-                    <OnDemand
-                        load=move || parts::disable_dialog(targets.clone(), on_close)
-                        placeholder=Placeholder::Floating
-                        on_dismiss=on_close
-                    />
-                }
-            })}
+            {own_dialogs}
         </div>
     }
 }
@@ -170,7 +159,7 @@ pub fn EnableGatewayButton(
     access: GatewayAccess,
     #[prop(optional, into)] blocked: Signal<Option<String>>,
 ) -> impl IntoView {
-    let creating = RwSignal::new(false);
+    let (dialogs, own_dialogs) = DialogHost::use_or_own();
     let reason = move || blocked.get().or_else(|| access.denied_tip("create"));
     let target = StoredValue::new(DialogTarget::Create {
         scope,
@@ -182,19 +171,10 @@ pub fn EnableGatewayButton(
                 appearance=ButtonAppearance::Primary
                 attr:data-testid="enable-gateway"
                 disabled=Signal::derive(move || reason().is_some() || !access.allows("create"))
-                on_click=move |_| creating.set(true)
+                on_click=move |_| dialogs.open(HostedDialog::Gateway(target.get_value()))
             >{move || t("ENABLE_GATEWAY")}</Button>
             {move || reason().map(|r| view! { <p class="action-reason" data-testid="enable-reason">{r}</p> })}
-            {move || creating.get().then(|| {
-                let on_close = Callback::new(move |_| creating.set(false));
-                view! {
-                    <OnDemand
-                        load=move || parts::gateway_dialog(target.get_value(), on_close)
-                        placeholder=Placeholder::Floating
-                        on_dismiss=on_close
-                    />
-                }
-            })}
+            {own_dialogs}
         </div>
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod api_error_view;
 pub mod api_gate;
+pub mod dialog_host;
 pub mod disable_dialog;
 pub mod empty_state;
 pub mod field_message;

@@ -12,14 +12,18 @@ use std::collections::BTreeSet;
 use gateway_model::gateway::Gateway;
 use gateway_model::health::{endpoint_url, gateway_health, http_ports, replica_counts};
 use gateway_model::legacy::LegacyGateway;
+use gateway_model::project_table::{
+    page_count, project_of, select_page, still_selectable, table_rows, RowKey, Sort, SortKey,
+};
 use leptos::prelude::*;
 use thaw::{Button, ButtonAppearance};
 
 use crate::chunks::{parts, OnDemand, Placeholder};
+use crate::components::dialog_host::{DialogHost, HostedDialog};
 use crate::components::disable_dialog::DisableTarget;
 use crate::components::gateway_actions::ManageMenu;
 use crate::components::gateway_summary::health_label;
-use crate::i18n::{t, tr};
+use crate::i18n::{t, tr, use_i18n};
 use crate::state::gateway_workloads::NamespaceWorkloads;
 use crate::state::legacy::LegacyGateways;
 use crate::state::live::LiveList;
@@ -27,115 +31,6 @@ use crate::state::permissions::GatewayAccess;
 
 /// Rows per page.
 pub const PAGE_SIZE: usize = 20;
-
-/// Sortable columns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SortKey {
-    Name,
-    Project,
-    AccessMode,
-    Replicas,
-    Created,
-}
-
-/// Sort order: column and direction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Sort {
-    pub key: SortKey,
-    pub ascending: bool,
-}
-
-impl Default for Sort {
-    fn default() -> Self {
-        // newest first, like KubeSphere's `sortBy=createTime`
-        Sort {
-            key: SortKey::Created,
-            ascending: false,
-        }
-    }
-}
-
-/// The project a gateway serves (scope namespace, else the name suffix).
-pub fn project_of(g: &Gateway) -> String {
-    g.scope()
-        .map(|s| s.project().to_string())
-        .unwrap_or_default()
-}
-
-/// True for the rows of this table: project gateways (not the cluster gateway).
-pub fn is_project_gateway(g: &Gateway) -> bool {
-    g.scope().is_some_and(|s| !s.is_cluster())
-}
-
-/// What a row is sorted by (computed once per row, not per comparison).
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-enum SortValue {
-    Text(String),
-    Number(i32),
-}
-
-/// Filters project gateways by a case-insensitive substring of name or project, sorts (name
-/// breaks ties), and returns the rows of page `page` (0-based, clamped) with the number of
-/// matches.
-pub fn select_page<'a>(
-    gateways: impl Iterator<Item = &'a Gateway>,
-    query: &str,
-    sort: Sort,
-    page: usize,
-    page_size: usize,
-) -> (Vec<&'a Gateway>, usize) {
-    let q = query.trim().to_lowercase();
-    let mut rows: Vec<(SortValue, &Gateway)> = gateways
-        .filter(|g| is_project_gateway(g))
-        .filter(|g| {
-            q.is_empty()
-                || g.name().to_lowercase().contains(&q)
-                || project_of(g).to_lowercase().contains(&q)
-        })
-        .map(|g| {
-            let value = match sort.key {
-                SortKey::Name => SortValue::Text(g.name().to_string()),
-                SortKey::Project => SortValue::Text(project_of(g)),
-                SortKey::AccessMode => {
-                    SortValue::Text(g.service_type().unwrap_or_default().to_string())
-                }
-                SortKey::Replicas => SortValue::Number(g.desired_replicas()),
-                SortKey::Created => SortValue::Text(created(g)),
-            };
-            (value, g)
-        })
-        .collect();
-    rows.sort_by(|(va, a), (vb, b)| {
-        let order = if sort.ascending {
-            va.cmp(vb)
-        } else {
-            vb.cmp(va)
-        };
-        order.then_with(|| a.name().cmp(b.name()))
-    });
-    let total = rows.len();
-    let pages = total.div_ceil(page_size).max(1);
-    let page = page.min(pages - 1);
-    let rows = rows
-        .into_iter()
-        .skip(page * page_size)
-        .take(page_size)
-        .map(|(_, g)| g)
-        .collect();
-    (rows, total)
-}
-
-fn created(g: &Gateway) -> String {
-    g.metadata
-        .creation_timestamp
-        .as_ref()
-        .map(|t| t.0.to_string())
-        .unwrap_or_default()
-}
-
-fn key_of(g: &Gateway) -> (String, String) {
-    (g.namespace().to_string(), g.name().to_string())
-}
 
 #[component]
 pub fn ProjectGatewayTable(
@@ -148,50 +43,67 @@ pub fn ProjectGatewayTable(
     /// Where an updated legacy gateway's Gateway goes.
     working_namespace: Option<String>,
 ) -> impl IntoView {
+    let (dialogs, own_dialogs) = DialogHost::use_or_own();
+    let i18n = use_i18n();
     let updating = RwSignal::new(None::<LegacyGateway>);
     let working_namespace = StoredValue::new(working_namespace);
     let query = RwSignal::new(String::new());
     let sort = RwSignal::new(Sort::default());
     let page = RwSignal::new(0usize);
-    let selected = RwSignal::new(BTreeSet::<(String, String)>::new());
-    let disabling = RwSignal::new(None::<Vec<DisableTarget>>);
+    let selected = RwSignal::new(BTreeSet::<RowKey>::new());
     // a new search starts on the first page
     Effect::new(move |_| {
         query.track();
         page.set(0);
     });
     let listed = live.listed;
-    // selection only holds gateways that still exist
+    // The selection holds gateways that exist and are not being disabled: a cancelled batch
+    // Disable keeps it, a successful one empties it as the gateways go into Disabling.
     Effect::new(move |_| {
-        let gone = live
-            .cache
-            .with(|c| selected.with_untracked(|s| s.iter().any(|(ns, n)| c.get(ns, n).is_none())));
-        if gone {
-            live.cache.with_untracked(|c| {
-                selected.update(|s| s.retain(|(ns, n)| c.get(ns, n).is_some()))
-            });
+        let kept = live.cache.with(|c| {
+            selected.with_untracked(|s| {
+                still_selectable(s.iter(), |ns, name| {
+                    c.get(ns, name).map(Gateway::is_deleting)
+                })
+            })
+        });
+        if selected.with_untracked(|s| s.len() != kept.len()) {
+            selected.set(kept.into_iter().collect());
         }
+    });
+    // What search and sort read, once per change of the gateways or the legacy list.
+    let rows = Memo::new(move |_| {
+        let legacy = legacy.found();
+        live.cache.with(|c| table_rows(c.iter(), &legacy))
     });
     // Only keys leave this memo: rows re-render when their own gateway changes, the row set
     // when the page's keys change.
     let view_rows = Memo::new(move |_| {
-        live.cache.with(|c| {
-            let (rows, total) =
-                select_page(c.iter(), &query.get(), sort.get(), page.get(), PAGE_SIZE);
-            (rows.into_iter().map(key_of).collect::<Vec<_>>(), total)
-        })
+        rows.with(|r| select_page(r, &query.get(), sort.get(), page.get(), PAGE_SIZE))
     });
     let total = move || view_rows.with(|(_, t)| *t);
-    let pages = move || total().div_ceil(PAGE_SIZE).max(1);
+    let pages = move || page_count(total(), PAGE_SIZE);
     let current_page = move || page.get().min(pages() - 1);
-    let lookup = move |key: &(String, String)| live.cache.with(|c| c.get(&key.0, &key.1).cloned());
+    let lookup = move |ns: &str, name: &str| live.cache.with(|c| c.get(ns, name).cloned());
+    let legacy_of = move |ns: &str, name: &str| {
+        legacy
+            .found()
+            .into_iter()
+            .find(|l| l.namespace == ns && l.name == name)
+    };
     let page_keys = move || view_rows.with(|(rows, _)| rows.clone());
+    let selectable_on_page = move || {
+        page_keys()
+            .into_iter()
+            .filter(|k| matches!(k, RowKey::Gateway { .. }))
+            .collect::<Vec<_>>()
+    };
     let all_on_page_selected = move || {
-        let keys = page_keys();
+        let keys = selectable_on_page();
         !keys.is_empty() && selected.with(|s| keys.iter().all(|k| s.contains(k)))
     };
     let toggle_all = move |on: bool| {
-        let keys = page_keys();
+        let keys = selectable_on_page();
         selected.update(|s| {
             for k in keys {
                 if on {
@@ -205,11 +117,11 @@ pub fn ProjectGatewayTable(
     let batch_disable = move |_| {
         let targets: Vec<DisableTarget> = selected.with_untracked(|s| {
             s.iter()
-                .filter_map(|k| lookup(k).map(|g| DisableTarget::of(&g)))
+                .filter_map(|k| lookup(k.namespace(), k.name()).map(|g| DisableTarget::of(&g)))
                 .collect()
         });
         if !targets.is_empty() {
-            disabling.set(Some(targets));
+            dialogs.open(HostedDialog::Disable(targets));
         }
     };
     let header = move |key: SortKey, label: &'static str| {
@@ -255,6 +167,16 @@ pub fn ProjectGatewayTable(
                 on_click=batch_disable
             >{move || tr("DISABLE_SELECTED", &[("num", &selected.with(BTreeSet::len).to_string())])}</Button>
         </div>
+        {move || legacy.error().map(|error| view! {
+            <div class="table-notice" role="alert" data-testid="legacy-check-failed">
+                <span>{move || t("LEGACY_LIST_FAILED")}</span>
+                " "
+                <span class="table-notice__detail">{move || error.message(i18n.locale.get())}</span>
+                " "
+                <button type="button" class="text-button" data-testid="legacy-retry"
+                    on:click=move |_| legacy.refresh()>{move || t("RETRY")}</button>
+            </div>
+        })}
         <div class="table-wrap">
             <table class="data-table" data-testid="project-gateway-table">
                 <thead>
@@ -279,38 +201,18 @@ pub fn ProjectGatewayTable(
                 </thead>
                 <tbody>
                     <For each=page_keys key=|k| k.clone() let(key)>
-                        {
-                            let snapshot = lookup(&key).unwrap_or_default();
-                            let row_key = key.clone();
-                            let gateway = Memo::new(move |_| lookup(&row_key).unwrap_or_else(|| snapshot.clone()));
-                            view! { <GatewayRow gateway=gateway.into() workloads access selected/> }
-                        }
+                        {match key {
+                            RowKey::Gateway { namespace, name } => {
+                                let snapshot = lookup(&namespace, &name).unwrap_or_default();
+                                let gateway = Memo::new(move |_| lookup(&namespace, &name).unwrap_or_else(|| snapshot.clone()));
+                                view! { <GatewayRow gateway=gateway.into() workloads access selected/> }.into_any()
+                            }
+                            RowKey::Legacy { namespace, name } => match legacy_of(&namespace, &name) {
+                                Some(l) => view! { <LegacyRow legacy=l access on_update=Callback::new(move |l| updating.set(Some(l)))/> }.into_any(),
+                                None => ().into_any(),
+                            },
+                        }}
                     </For>
-                    {move || legacy.list.get().unwrap_or_default().into_iter()
-                        .filter(|l| { let q = query.get().trim().to_lowercase(); q.is_empty() || l.name.to_lowercase().contains(&q) || l.project.to_lowercase().contains(&q) })
-                        .map(|l| view! {
-                        <tr data-testid="legacy-row">
-                            <td></td>
-                            <td class="data-table__name">{l.name.clone()} " " <span class="legacy-chip" title=move || t("LEGACY_GATEWAY_DESC")>{move || t("LEGACY")}</span></td>
-                            <td>{l.project.clone()}</td>
-                            <td>{l.service_type.clone()}</td>
-                            <td>{move || t("NONE")}</td>
-                            <td>{move || t("NONE")}</td>
-                            <td>{move || t("NONE")}</td>
-                            <td>{let on = l.tracing; move || if on { t("ON") } else { t("OFF") }}</td>
-                            <td><span class="health-chip health-chip--unknown">{move || t("LEGACY")}</span></td>
-                            <td>{move || t("NONE")}</td>
-                            <td class="data-table__menu">{
-                                let l = l.clone();
-                                view! {
-                                    <button type="button" class="text-button" data-testid="legacy-update"
-                                        disabled=move || !access.allows("create")
-                                        title=move || access.denied_tip("create").unwrap_or_else(|| t("UPDATE_GATEWAY_DESC"))
-                                        on:click=move |_| updating.set(Some(l.clone()))>{move || t("UPDATE")}</button>
-                                }
-                            }</td>
-                        </tr>
-                    }).collect_view()}
                 </tbody>
             </table>
             {move || (listed.get() && total() == 0).then(|| view! {
@@ -340,16 +242,38 @@ pub fn ProjectGatewayTable(
                 />
             }
         })}
-        {move || disabling.get().map(|targets| {
-            let on_close = Callback::new(move |_| { disabling.set(None); selected.set(BTreeSet::new()); });
-            view! {
-                <OnDemand
-                    load=move || parts::disable_dialog(targets.clone(), on_close)
-                    placeholder=Placeholder::Floating
-                    on_dismiss=on_close
-                />
-            }
-        })}
+        {own_dialogs}
+    }
+}
+
+/// A legacy (3.0/3.1) gateway: marked, with Update instead of the Manage menu.
+#[component]
+fn LegacyRow(
+    legacy: LegacyGateway,
+    access: GatewayAccess,
+    on_update: Callback<LegacyGateway>,
+) -> impl IntoView {
+    let on = legacy.tracing;
+    let created = legacy.created.clone();
+    view! {
+        <tr data-testid="legacy-row">
+            <td></td>
+            <td class="data-table__name">{legacy.name.clone()} " " <span class="legacy-chip" title=move || t("LEGACY_GATEWAY_DESC")>{move || t("LEGACY")}</span></td>
+            <td>{legacy.project.clone()}</td>
+            <td>{legacy.service_type.clone()}</td>
+            <td>{move || t("NONE")}</td>
+            <td>{move || t("NONE")}</td>
+            <td>{move || t("NONE")}</td>
+            <td>{move || if on { t("ON") } else { t("OFF") }}</td>
+            <td><span class="health-chip health-chip--unknown">{move || t("LEGACY")}</span></td>
+            <td class="data-table__created">{move || created.as_deref().and_then(crate::format::short_rfc3339).unwrap_or_else(|| t("NONE"))}</td>
+            <td class="data-table__menu">
+                <button type="button" class="text-button" data-testid="legacy-update"
+                    disabled=move || !access.allows("create")
+                    title=move || access.denied_tip("create").unwrap_or_else(|| t("UPDATE_GATEWAY_DESC"))
+                    on:click=move |_| on_update.run(legacy.clone())>{move || t("UPDATE")}</button>
+            </td>
+        </tr>
     }
 }
 
@@ -358,10 +282,10 @@ fn GatewayRow(
     gateway: Signal<Gateway>,
     workloads: Option<NamespaceWorkloads>,
     access: GatewayAccess,
-    selected: RwSignal<BTreeSet<(String, String)>>,
+    selected: RwSignal<BTreeSet<RowKey>>,
 ) -> impl IntoView {
-    let key = gateway.with_untracked(key_of);
-    let of = workloads.map(|w| w.of(&key.1));
+    let key = gateway.with_untracked(|g| RowKey::gateway(g.namespace(), g.name()));
+    let of = workloads.map(|w| w.of(key.name()));
     let service = Memo::new(move |_| of.and_then(|w| w.service_now()));
     let deployment = Memo::new(move |_| of.and_then(|w| w.deployment_now()));
     let addresses = Memo::new(move |_| of.and_then(|w| w.addresses()));
@@ -434,48 +358,5 @@ fn GatewayRow(
             </td>
             <td class="data-table__menu"><ManageMenu gateway access compact=true/></td>
         </tr>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use gateway_model::gateway::GatewaySpec;
-    use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
-
-    fn gw(project: &str, minute: u32) -> Gateway {
-        let mut g = Gateway::new(
-            &format!("kubesphere-router-{project}"),
-            "kubesphere-controls-system",
-            GatewaySpec::default(),
-        );
-        let ts: jiff::Timestamp = format!("2026-01-01T00:{minute:02}:00Z").parse().unwrap();
-        g.metadata.creation_timestamp = Some(Time(ts));
-        g
-    }
-
-    #[test]
-    fn filters_sorts_and_pages() {
-        let all: Vec<Gateway> = (0..45).map(|i| gw(&format!("p{i:02}"), i)).collect();
-        let (rows, total) = select_page(all.iter(), "", Sort::default(), 0, 20);
-        assert_eq!(total, 45);
-        assert_eq!(rows.len(), 20);
-        assert_eq!(rows[0].name(), "kubesphere-router-p44", "newest first");
-        let (rows, _) = select_page(all.iter(), "", Sort::default(), 2, 20);
-        assert_eq!(rows.len(), 5);
-        // out-of-range pages clamp to the last one
-        let (rows, _) = select_page(all.iter(), "", Sort::default(), 99, 20);
-        assert_eq!(rows.len(), 5);
-        let by_name = Sort {
-            key: SortKey::Name,
-            ascending: true,
-        };
-        let (rows, _) = select_page(all.iter(), "", by_name, 0, 20);
-        assert_eq!(rows[0].name(), "kubesphere-router-p00");
-        let (rows, total) = select_page(all.iter(), " P1", by_name, 0, 20);
-        assert_eq!(total, 10);
-        assert!(rows.iter().all(|g| g.name().contains("p1")));
-        let (rows, total) = select_page(all.iter(), "nothing", by_name, 0, 20);
-        assert_eq!((rows.len(), total), (0, 0));
     }
 }

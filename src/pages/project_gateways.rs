@@ -16,7 +16,7 @@ use crate::components::gateway_actions::{EnableGatewayButton, ManageMenu};
 use crate::components::gateway_summary::GatewaySummary;
 use crate::components::live_gateway::LiveGateway;
 use crate::components::page_banner::PageBanner;
-use crate::i18n::t;
+use crate::i18n::{t, tr, use_i18n};
 use crate::state::gateway_workloads::{GatewayWorkloads, NamespaceWorkloads};
 use crate::state::gateways::{details_path, watch_gateway};
 use crate::state::legacy::LegacyGateways;
@@ -52,13 +52,9 @@ pub fn ProjectGatewaysPage() -> impl IntoView {
                     );
                     let cluster_workloads =
                         (own_namespace == CONTROLS_NAMESPACE).then(|| shared.of(CLUSTER_GATEWAY_NAME));
-                    let legacy_here = Signal::derive({
-                        let project = project.clone();
-                        move || legacy.list.with(|l| l.as_ref().and_then(|l| l.iter().find(|g| g.project == project).cloned()))
-                    });
                     view! {
                         <ClusterGatewayReadOnly cluster workloads=cluster_workloads/>
-                        <ProjectGateway project working_namespace=namespace cluster workloads=shared legacy legacy_here/>
+                        <ProjectGateway project working_namespace=namespace cluster workloads=shared legacy/>
                     }
                 }}
             </div>
@@ -101,10 +97,15 @@ fn ProjectGateway(
     cluster: LiveList<Gateway>,
     workloads: NamespaceWorkloads,
     legacy: LegacyGateways,
-    /// The legacy (3.0/3.1) gateway serving this project, if any.
-    legacy_here: Signal<Option<LegacyGateway>>,
 ) -> impl IntoView {
     let client = use_client();
+    let i18n = use_i18n();
+    // The legacy (3.0/3.1) gateway serving this project: `Err` while not known.
+    let legacy_check = Signal::derive({
+        let project = project.clone();
+        move || legacy.of_project(&project)
+    });
+    let legacy_here = Signal::derive(move || legacy_check.get().ok().flatten());
     let scope = GatewayScope::for_project(&project);
     let own = watch_gateway(client.clone(), &scope, working_namespace.as_deref());
     let access = GatewayAccess::check(
@@ -117,10 +118,17 @@ fn ProjectGateway(
     let blocked = Signal::derive(move || {
         if cluster.cache.with(|c| !c.is_empty()) {
             Some(t("PROJECT_GATEWAY_BLOCKED_BY_CLUSTER"))
-        } else if legacy_here.with(Option::is_some) {
-            Some(t("PROJECT_GATEWAY_BLOCKED_BY_LEGACY"))
         } else {
-            None
+            match legacy_check.get() {
+                Ok(Some(_)) => Some(t("PROJECT_GATEWAY_BLOCKED_BY_LEGACY")),
+                Ok(None) => None,
+                // until the check is made, Enable could create a second gateway for the project
+                Err(None) => Some(t("LEGACY_CHECKING")),
+                Err(Some(e)) => Some(tr(
+                    "LEGACY_CHECK_FAILED",
+                    &[("message", &e.message(i18n.locale.get()))],
+                )),
+            }
         }
     });
     let own_workloads = workloads.of(&scope.gateway_name());
@@ -169,6 +177,13 @@ fn ProjectGateway(
                             disabled=Signal::derive(move || !access.allows("create"))
                             on_click=move |_| updating.set(Some(l.clone()))
                         >{move || t("UPDATE")}</Button>
+                    })}
+                    {move || matches!(legacy_check.get(), Err(Some(_))).then(|| view! {
+                        <Button
+                            appearance=ButtonAppearance::Secondary
+                            attr:data-testid="legacy-retry"
+                            on_click=move |_| legacy.refresh()
+                        >{move || t("RETRY")}</Button>
                     })}
                 </EmptyState>
             }

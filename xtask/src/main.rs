@@ -146,6 +146,30 @@ fn screenshots() -> Result<(), String> {
     util::run_in(&root().join("e2e"), "node", &["screenshots.mjs"], &[])
 }
 
+/// `node --check` on every e2e script and spec: a syntax error fails in seconds, not at the end.
+fn check_e2e_scripts() -> Result<(), String> {
+    let e2e = root().join("e2e");
+    let mut files = Vec::new();
+    for dir in [e2e.clone(), e2e.join("tests")] {
+        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|x| x == "mjs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err("no e2e scripts found".into());
+    }
+    for file in &files {
+        let file = file.to_str().ok_or("non-UTF-8 path")?;
+        util::run_in(&e2e, "node", &["--check", file], &[])?;
+    }
+    Ok(())
+}
+
 /// One step of `cargo xtask test`.
 type Task<'a> = Box<dyn Fn() -> Result<(), String> + 'a>;
 
@@ -164,6 +188,11 @@ fn test() -> Result<(), String> {
         (
             "cargo fmt --check",
             Box::new(|| cargo(&["fmt", "--all", "--check"])),
+        ),
+        // a broken spec would otherwise surface only after half an hour of compiling
+        (
+            "e2e scripts parse (node --check)",
+            Box::new(check_e2e_scripts),
         ),
         (
             "clippy (native)",

@@ -225,7 +225,18 @@ pub async fn handle(
             path.as_str(),
             "/version" | "/healthz" | "/readyz" | "/livez"
         ) {
-        match cluster.faults.error() {
+        let target = match uri.query() {
+            Some(q) => format!("{path}?{q}"),
+            None => path.clone(),
+        };
+        let injected = if cluster.faults.fails(&target) {
+            Some(InjectedError::Internal)
+        } else if cluster.faults.throttles(&target) {
+            Some(InjectedError::TooManyRequests)
+        } else {
+            cluster.faults.error()
+        };
+        match injected {
             Some(InjectedError::Internal) => {
                 error_response(&ApiError::internal("injected fault: internal error".into()))
             }

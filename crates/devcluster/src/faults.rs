@@ -3,10 +3,15 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// `latency=200ms,errors=0.2,watch-drop=30s,conflicts=0.5,max-gateway-replicas=5` — each part
-/// optional.
+/// `latency=200ms,errors=0.2,watch-drop=30s,conflicts=0.5,max-gateway-replicas=5,
+/// fail=ks-router,throttle=gateways:2` — each part optional.
 #[derive(Debug, Default)]
 pub struct Faults {
+    /// Requests (not watches) whose path and query contain one of these texts fail with 500.
+    pub fail: Vec<String>,
+    /// The first N requests (not watches) whose path and query contain the text are answered
+    /// 429 Too Many Requests with `Retry-After: 1`.
+    pub throttle: Option<(String, AtomicU64)>,
     pub latency: Duration,
     /// Fraction of non-watch requests answered 500/503/429.
     pub error_rate: f64,
@@ -64,13 +69,24 @@ impl Faults {
                 "errors" => f.error_rate = rate(v)?,
                 "watch-drop" => f.watch_drop = Some(duration(v)?),
                 "conflicts" => f.conflict_rate = rate(v)?,
+                "fail" if !v.is_empty() => f.fail.push(v.to_string()),
+                "throttle" => {
+                    let (text, count) = v
+                        .rsplit_once(':')
+                        .filter(|(t, _)| !t.is_empty())
+                        .ok_or_else(|| format!("throttle wants TEXT:COUNT, got {v:?}"))?;
+                    let count = count
+                        .parse()
+                        .map_err(|_| format!("bad throttle count {count:?}"))?;
+                    f.throttle = Some((text.to_string(), AtomicU64::new(count)));
+                }
                 "max-gateway-replicas" => {
                     f.max_gateway_replicas =
                         Some(v.parse().map_err(|_| format!("bad replica count {v:?}"))?)
                 }
                 _ => {
                     return Err(format!(
-                        "unknown fault {k:?} (latency, errors, watch-drop, conflicts, max-gateway-replicas)"
+                        "unknown fault {k:?} (latency, errors, watch-drop, conflicts, max-gateway-replicas, fail, throttle)"
                     ))
                 }
             }
@@ -103,6 +119,22 @@ impl Faults {
         })
     }
 
+    /// True when a request to `target` (path and query) is to fail (`fail=`).
+    pub fn fails(&self, target: &str) -> bool {
+        self.fail.iter().any(|text| target.contains(text.as_str()))
+    }
+
+    /// True when a request to `target` is to be throttled (`throttle=`); counts it.
+    pub fn throttles(&self, target: &str) -> bool {
+        let Some((text, left)) = &self.throttle else {
+            return false;
+        };
+        target.contains(text.as_str())
+            && left
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+                .is_ok()
+    }
+
     pub fn conflict(&self) -> bool {
         self.conflict_rate > 0.0 && self.draw() < self.conflict_rate
     }
@@ -129,5 +161,14 @@ mod tests {
         );
         assert!(Faults::parse("max-gateway-replicas=x").is_err());
         assert!(Faults::parse("errors=2").is_err());
+        let f = Faults::parse("fail=ks-router,throttle=/gateways:2").unwrap();
+        assert!(f.fails("/api/v1/services?labelSelector=component=ks-router"));
+        assert!(!f.fails("/api/v1/services"));
+        assert!(f.throttles("/apis/x/gateways?limit=1"));
+        assert!(!f.throttles("/api/v1/nodes"), "other paths pass");
+        assert!(f.throttles("/apis/x/gateways"));
+        assert!(!f.throttles("/apis/x/gateways"), "only the first two");
+        assert!(Faults::parse("throttle=2").is_err());
+        assert!(Faults::parse("throttle=x:y").is_err());
     }
 }

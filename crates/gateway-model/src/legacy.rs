@@ -25,6 +25,8 @@ pub struct LegacyGateway {
     pub annotations: StringMap,
     /// Legacy "Application Governance": `servicemesh.kubesphere.io/enabled: "true"` on the Service.
     pub tracing: bool,
+    /// The Service's `creationTimestamp` (RFC 3339), when known.
+    pub created: Option<String>,
 }
 
 impl LegacyGateway {
@@ -102,6 +104,11 @@ pub fn legacy_gateway(service: &Service) -> Option<LegacyGateway> {
             .unwrap_or_default(),
         annotations,
         tracing,
+        created: service
+            .metadata
+            .creation_timestamp
+            .as_ref()
+            .map(|t| t.0.to_string()),
     })
 }
 

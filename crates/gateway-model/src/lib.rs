@@ -14,6 +14,8 @@
 //! - [`access_log`]: controller log line classification and access-log parsing.
 //! - [`promql`]: PromQL of the gateway metrics.
 //! - [`kubesphere_config`]: the working namespace from `kubesphere-config`.
+//! - [`project_table`]: search, sort and pages of the Project Gateways table.
+//! - [`reconnect`]: when a watch reconnects, and how long a throttled request waits.
 
 pub mod names;
 
@@ -25,6 +27,7 @@ pub mod health;
 pub mod json_diff;
 pub mod kubesphere_config;
 pub mod legacy;
+pub mod project_table;
 pub mod promql;
 pub mod providers;
 pub mod reconnect;

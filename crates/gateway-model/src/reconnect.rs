@@ -170,6 +170,32 @@ impl Reconnect {
     }
 }
 
+/// How often a throttled request (429 Too Many Requests) is sent again before its error is shown.
+pub const MAX_THROTTLE_RETRIES: u32 = 3;
+/// Longest wait a server may ask for before a retry; a longer one is shown as the error instead
+/// of leaving the user in front of a spinner.
+pub const MAX_THROTTLE_WAIT_MS: u32 = 10_000;
+
+/// How long to wait before sending a throttled request again, as the server asked: its
+/// `Retry-After` header (delay-seconds), else the Status' `details.retryAfterSeconds`, else 1 s.
+/// `None` when the request has been retried `MAX_THROTTLE_RETRIES` times already, or the server
+/// asks for more than `MAX_THROTTLE_WAIT_MS`.
+pub fn throttle_wait_ms(
+    retries_so_far: u32,
+    retry_after_header: Option<&str>,
+    details_seconds: Option<i64>,
+) -> Option<u32> {
+    if retries_so_far >= MAX_THROTTLE_RETRIES {
+        return None;
+    }
+    let seconds = retry_after_header
+        .and_then(|h| h.trim().parse::<u64>().ok())
+        .or_else(|| details_seconds.and_then(|s| u64::try_from(s).ok()))
+        .unwrap_or(1);
+    let ms = seconds.saturating_mul(1000);
+    (ms <= u64::from(MAX_THROTTLE_WAIT_MS)).then_some(ms as u32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,5 +277,35 @@ mod tests {
         assert_eq!(r.list_failed(1.0), 1000);
         let failed = r.watch_failed(false, 1.0);
         assert!(failed.relist && failed.report);
+    }
+
+    #[test]
+    fn throttled_requests_wait_as_told_a_few_times() {
+        assert_eq!(
+            throttle_wait_ms(0, Some("2"), Some(5)),
+            Some(2000),
+            "the header wins"
+        );
+        assert_eq!(throttle_wait_ms(0, None, Some(3)), Some(3000));
+        assert_eq!(throttle_wait_ms(0, Some(" 0 "), None), Some(0));
+        // an HTTP-date or garbage falls back to the Status, then to 1 s
+        assert_eq!(
+            throttle_wait_ms(1, Some("Wed, 21 Oct 2015 07:28:00 GMT"), Some(2)),
+            Some(2000)
+        );
+        assert_eq!(throttle_wait_ms(2, Some("soon"), Some(-4)), Some(1000));
+        assert_eq!(
+            throttle_wait_ms(MAX_THROTTLE_RETRIES, Some("1"), None),
+            None
+        );
+        assert_eq!(
+            throttle_wait_ms(0, Some("11"), None),
+            None,
+            "too long: show the error"
+        );
+        assert_eq!(
+            throttle_wait_ms(0, Some("99999999999999999999"), None),
+            Some(1000)
+        );
     }
 }
