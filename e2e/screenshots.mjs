@@ -55,13 +55,16 @@ const pages = [
   },
   { name: 'gateway-details', scenario: 'hostile', path: '/gateways/kubesphere-controls-system/kubesphere-router-kubesphere-system', wait: 'details-config' },
   { name: 'project-enable-blocked', scenario: 'nodeport', path: '/projects/demo/gateways', wait: 'enable-reason' },
+  { name: 'legacy-table', scenario: 'legacy', path: '/clusters/gateways?tab=project', wait: 'legacy-row' },
+  { name: 'legacy-check-failed', scenario: 'legacy', faults: 'fail=ks-router', path: '/projects/legacy/gateways', wait: 'enable-reason' },
+  { name: 'table-notices', scenario: 'projects', faults: 'fail=ks-router,fail=kubesphere-config', path: '/clusters/gateways?tab=project', wait: 'legacy-check-failed' },
 ];
 const browser = await pw.launch({ headless: true, ...chromium });
 try {
   // `node screenshots.mjs enable-dialog manage-menu`: only these
   const only = process.argv.slice(2);
   for (const p of pages.filter((x) => !only.length || only.includes(x.name))) {
-    const url = p.scenario ? (await launch({ scenario: p.scenario, as: p.as ?? 'admin' })).url : (await startApp(`http://127.0.0.1:${await freePort()}`)).url;
+    const url = p.scenario ? (await launch({ scenario: p.scenario, as: p.as ?? 'admin', faults: p.faults ?? '' })).url : (await startApp(`http://127.0.0.1:${await freePort()}`)).url;
     for (const theme of ['light', 'dark']) {
       for (const lang of ['en', 'zh']) {
         const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });

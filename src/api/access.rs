@@ -69,7 +69,8 @@ pub struct AccessAnswer {
     pub reason: Option<String>,
 }
 
-/// May the user `verb` the `resource` of `group` in `namespace` (the object `name`, if given)?
+/// May the user `verb` the `resource` of `group` in `namespace` (all namespaces when `None`; the
+/// object `name`, if given)? The review is abandoned when `signal` fires.
 pub async fn can_i(
     client: &KubeClient,
     verb: &str,
@@ -77,6 +78,7 @@ pub async fn can_i(
     resource: &str,
     namespace: Option<&str>,
     name: Option<&str>,
+    signal: Option<&web_sys::AbortSignal>,
 ) -> Result<AccessAnswer, ApiError> {
     let mut attributes = json!({ "group": group, "resource": resource, "verb": verb });
     if let Some(namespace) = namespace {
@@ -92,7 +94,7 @@ pub async fn can_i(
     });
     let request = Request::new(SelfSubjectAccessReview::url_path(&(), None))
         .create(&PostParams::default(), serde_json::to_vec(&review)?)?;
-    let answer: AccessReviewAnswer = client.json(request, None).await?;
+    let answer: AccessReviewAnswer = client.json(request, signal).await?;
     let status = answer.status.unwrap_or_default();
     Ok(AccessAnswer {
         allowed: status.allowed && !status.denied.unwrap_or(false),

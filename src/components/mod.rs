@@ -19,3 +19,4 @@ pub mod project_gateway_table;
 pub mod shell;
 pub mod side_nav;
 pub mod sync_badge;
+pub mod working_namespace_note;

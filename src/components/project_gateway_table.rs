@@ -27,7 +27,7 @@ use crate::i18n::{t, tr, use_i18n};
 use crate::state::gateway_workloads::NamespaceWorkloads;
 use crate::state::legacy::LegacyGateways;
 use crate::state::live::LiveList;
-use crate::state::permissions::GatewayAccess;
+use crate::state::permissions::{AccessByNamespace, GatewayAccess};
 
 /// Rows per page.
 pub const PAGE_SIZE: usize = 20;
@@ -38,7 +38,10 @@ pub fn ProjectGatewayTable(
     live: LiveList<Gateway>,
     /// Services/Deployments of the working namespace (absent when each project has its own).
     workloads: Option<NamespaceWorkloads>,
+    /// Permissions for the table's own actions (batch Disable, legacy Update).
     access: GatewayAccess,
+    /// Permissions of each row, per namespace of its gateway.
+    row_access: AccessByNamespace,
     legacy: LegacyGateways,
     /// Where an updated legacy gateway's Gateway goes.
     working_namespace: Option<String>,
@@ -204,6 +207,7 @@ pub fn ProjectGatewayTable(
                         {match key {
                             RowKey::Gateway { namespace, name } => {
                                 let snapshot = lookup(&namespace, &name).unwrap_or_default();
+                                let access = row_access.of(&namespace).unwrap_or(access);
                                 let gateway = Memo::new(move |_| lookup(&namespace, &name).unwrap_or_else(|| snapshot.clone()));
                                 view! { <GatewayRow gateway=gateway.into() workloads access selected/> }.into_any()
                             }
@@ -285,7 +289,7 @@ fn GatewayRow(
     selected: RwSignal<BTreeSet<RowKey>>,
 ) -> impl IntoView {
     let key = gateway.with_untracked(|g| RowKey::gateway(g.namespace(), g.name()));
-    let of = workloads.map(|w| w.of(key.name()));
+    let of = workloads.map(|w| w.of_in(key.namespace(), key.name()));
     let service = Memo::new(move |_| of.and_then(|w| w.service_now()));
     let deployment = Memo::new(move |_| of.and_then(|w| w.deployment_now()));
     let addresses = Memo::new(move |_| of.and_then(|w| w.addresses()));

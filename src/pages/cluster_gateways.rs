@@ -17,12 +17,13 @@ use crate::components::live_gateway::LiveGateway;
 use crate::components::page_banner::PageBanner;
 use crate::components::project_gateway_table::ProjectGatewayTable;
 use crate::components::sync_badge::SyncBadge;
+use crate::components::working_namespace_note::WorkingNamespaceNote;
 use crate::i18n::t;
 use crate::state::gateway_workloads::NamespaceWorkloads;
 use crate::state::gateways::{watch_all_gateways, watch_gateway};
 use crate::state::legacy::LegacyGateways;
-use crate::state::permissions::GatewayAccess;
-use crate::state::working_namespace::watch_working_namespace;
+use crate::state::permissions::{AccessByNamespace, GatewayAccess};
+use crate::state::working_namespace::read_working_namespace;
 
 /// Tab values as they appear in `?tab=`.
 pub const TAB_CLUSTER: &str = "cluster";
@@ -118,7 +119,7 @@ fn ClusterGatewayTab() -> impl IntoView {
 pub fn ProjectGatewaysTab() -> impl IntoView {
     let client = use_client();
     let live = watch_all_gateways(client.clone());
-    let working_namespace = watch_working_namespace(client.clone());
+    let working_namespace = read_working_namespace(client.clone());
     let legacy = LegacyGateways::load(client.clone());
     Effect::new(move |_| {
         if live.listed.get() {
@@ -128,16 +129,26 @@ pub fn ProjectGatewaysTab() -> impl IntoView {
     view! {
         <div class="tab-toolbar"><SyncBadge state=live.sync/></div>
         {move || live.initial_error.get().map(|error| view! { <InlineError error/> })}
-        // A new working namespace means new workload watches: the old ones are dropped.
+        <WorkingNamespaceNote state=working_namespace/>
+        // The workload watches and permissions depend on where gateways live: they start once
+        // that is known.
         {move || {
-            let namespace = working_namespace.get().as_option().map(str::to_string);
-            let workloads = namespace.as_deref().map(|ns| NamespaceWorkloads::watch(client.clone(), ns));
-            let access = GatewayAccess::check(
-                client.clone(),
-                namespace.as_deref().unwrap_or(CONTROLS_NAMESPACE),
-                None,
-            );
-            view! { <ProjectGatewayTable live workloads access legacy working_namespace=namespace/> }
+            let Some(mode) = working_namespace.with(|w| w.known().cloned()) else {
+                return view! { <div class="skeleton-card" aria-busy="true"></div> }.into_any();
+            };
+            let namespace = mode.as_option().map(str::to_string);
+            let (workloads, access_namespace) = match namespace.as_deref() {
+                Some(ns) => (NamespaceWorkloads::watch(client.clone(), ns), ns.to_string()),
+                // each project gateway in its project: cluster-wide watches and reviews
+                None => (NamespaceWorkloads::watch_all_namespaces(client.clone()), String::new()),
+            };
+            let access = GatewayAccess::check(client.clone(), &access_namespace, None);
+            let row_access = AccessByNamespace::new(client.clone());
+            let row_access = match namespace.as_deref() {
+                Some(ns) => row_access.with_known(ns, access),
+                None => row_access,
+            };
+            view! { <ProjectGatewayTable live workloads=Some(workloads) access row_access legacy working_namespace=namespace/> }.into_any()
         }}
     }
 }

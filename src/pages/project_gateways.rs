@@ -16,20 +16,21 @@ use crate::components::gateway_actions::{EnableGatewayButton, ManageMenu};
 use crate::components::gateway_summary::GatewaySummary;
 use crate::components::live_gateway::LiveGateway;
 use crate::components::page_banner::PageBanner;
+use crate::components::working_namespace_note::WorkingNamespaceNote;
 use crate::i18n::{t, tr, use_i18n};
 use crate::state::gateway_workloads::{GatewayWorkloads, NamespaceWorkloads};
 use crate::state::gateways::{details_path, watch_gateway};
 use crate::state::legacy::LegacyGateways;
 use crate::state::live::LiveList;
 use crate::state::permissions::GatewayAccess;
-use crate::state::working_namespace::watch_working_namespace;
+use crate::state::working_namespace::read_working_namespace;
 
 #[component]
 pub fn ProjectGatewaysPage() -> impl IntoView {
     let params = use_params_map();
     let project = Memo::new(move |_| params.with(|p| p.get("project")).unwrap_or_default());
     let client = use_client();
-    let working_namespace = watch_working_namespace(client.clone());
+    let working_namespace = read_working_namespace(client.clone());
     let cluster = watch_gateway(client.clone(), &GatewayScope::Cluster, None);
     let legacy = LegacyGateways::load(client.clone());
     view! {
@@ -37,9 +38,14 @@ pub fn ProjectGatewaysPage() -> impl IntoView {
             <PageBanner title=Signal::derive(|| t("GATEWAY_SETTINGS")) description=Signal::derive(|| t("PROJECT_GATEWAY_DESC"))/>
             <div class="page__body">
                 // A new project or working namespace means new watches: the old ones are dropped.
+                <WorkingNamespaceNote state=working_namespace/>
                 {move || {
                     let project = project.get();
-                    let namespace = working_namespace.get().as_option().map(str::to_string);
+                    // nothing is watched in a namespace, or offered, before it is known
+                    let Some(mode) = working_namespace.with(|w| w.known().cloned()) else {
+                        return view! { <div class="skeleton-card" aria-busy="true"></div> }.into_any();
+                    };
+                    let namespace = mode.as_option().map(str::to_string);
                     let scope = GatewayScope::for_project(&project);
                     let own_namespace = scope.gateway_namespace(namespace.as_deref());
                     // One Services + one Deployments watch for the page; the cluster card shares
@@ -55,7 +61,7 @@ pub fn ProjectGatewaysPage() -> impl IntoView {
                     view! {
                         <ClusterGatewayReadOnly cluster workloads=cluster_workloads/>
                         <ProjectGateway project working_namespace=namespace cluster workloads=shared legacy/>
-                    }
+                    }.into_any()
                 }}
             </div>
         </div>

@@ -41,6 +41,7 @@ pub type NodesResult = Option<Result<Vec<Node>, ApiError>>;
 /// Services, Deployments and nodes behind the gateways of one namespace.
 #[derive(Clone, Copy)]
 pub struct NamespaceWorkloads {
+    /// The watched namespace (empty: all namespaces).
     pub namespace: StoredValue<String>,
     pub services: LiveList<ServiceView>,
     pub deployments: LiveList<DeploymentView>,
@@ -60,7 +61,15 @@ impl NamespaceWorkloads {
         Self::watch_selected(client, namespace, selector_for(gateways))
     }
 
+    /// The gateway workloads of every namespace (two cluster-wide watches), for the table when
+    /// each project gateway lives in its own project.
+    pub fn watch_all_namespaces(client: KubeClient) -> Self {
+        Self::watch_selected(client, "", CONTROLLER_SELECTOR.to_string())
+    }
+
+    /// `namespace` empty: all namespaces.
     fn watch_selected(client: KubeClient, namespace: &str, selector: String) -> Self {
+        let scope = (!namespace.is_empty()).then_some(namespace);
         let selector = || ListParams::default().labels(&selector);
         let nodes = RwSignal::new(None);
         let signal = abort_on_cleanup();
@@ -83,37 +92,45 @@ impl NamespaceWorkloads {
             namespace: StoredValue::new(namespace.to_string()),
             services: LiveList::start(
                 client.clone(),
-                Request::new(ServiceView::url_path(&(), Some(namespace))),
+                Request::new(ServiceView::url_path(&(), scope)),
                 selector(),
             ),
             deployments: LiveList::start(
                 client,
-                Request::new(DeploymentView::url_path(&(), Some(namespace))),
+                Request::new(DeploymentView::url_path(&(), scope)),
                 selector(),
             ),
             nodes,
         }
     }
 
-    /// The view of one gateway (Service and Deployment are named like the gateway).
+    /// The view of one gateway of the watched namespace (Service and Deployment are named like
+    /// the gateway).
     pub fn of(self, gateway_name: &str) -> GatewayWorkloads {
+        let namespace = self.namespace.get_value();
+        self.of_in(&namespace, gateway_name)
+    }
+
+    /// The view of the gateway `gateway_name` in `namespace`.
+    pub fn of_in(self, namespace: &str, gateway_name: &str) -> GatewayWorkloads {
         GatewayWorkloads {
             shared: self,
-            name: StoredValue::new(gateway_name.to_string()),
+            key: StoredValue::new((namespace.to_string(), gateway_name.to_string())),
         }
     }
 }
 
-/// The workloads of one gateway, read from its namespace's shared watches.
+/// The workloads of one gateway, read from the shared watches.
 #[derive(Clone, Copy)]
 pub struct GatewayWorkloads {
     shared: NamespaceWorkloads,
-    name: StoredValue<String>,
+    /// Namespace and name of the gateway.
+    key: StoredValue<(String, String)>,
 }
 
 impl GatewayWorkloads {
     pub fn service_now(&self) -> Option<Service> {
-        let (ns, name) = (self.shared.namespace.get_value(), self.name.get_value());
+        let (ns, name) = self.key.get_value();
         self.shared
             .services
             .cache
@@ -121,7 +138,7 @@ impl GatewayWorkloads {
     }
 
     pub fn deployment_now(&self) -> Option<Deployment> {
-        let (ns, name) = (self.shared.namespace.get_value(), self.name.get_value());
+        let (ns, name) = self.key.get_value();
         self.shared
             .deployments
             .cache

@@ -7,12 +7,14 @@ use crate::schema::gateway_crd;
 use crate::store::{Store, WriteOptions};
 use crate::workloads::Workloads;
 
-pub const SCENARIOS: [(&str, &str); 7] = [
+pub const SCENARIOS: [(&str, &str); 9] = [
     ("empty", "KubeSphere installed, no gateway enabled"),
     ("nodeport", "cluster gateway, NodePort, 2 replicas, with Ingresses in project demo"),
     ("loadbalancer", "cluster gateway, LoadBalancer with QingCloud provider annotations"),
     ("projects", "3 project gateways (demo, shop with tracing, blog), no cluster gateway"),
     ("legacy", "a KubeSphere 3.0/3.1 legacy gateway (Service + Deployment, no Gateway object) for project legacy"),
+    ("custom-namespace", "kubesphere-config puts project gateways in namespace ingress-gateways; gateways for demo and shop there"),
+    ("per-project", "kubesphere-config has an empty gateway.namespace: each project gateway lives in its project (demo, shop)"),
     ("large", "1,000 project gateways with 3 replicas each (3,000 pods), for load"),
     ("hostile", "names, annotations, config values and log lines carrying HTML/script/ANSI/RTL/very long strings"),
 ];
@@ -117,7 +119,11 @@ pub fn load(store: &Store, workloads: &Workloads, scenario: &str) -> Result<(), 
     }
     s.create("", "configmaps", Some("kubesphere-system"), json!({
         "metadata": {"name": "kubesphere-config"},
-        "data": {"kubesphere.yaml": "authentication:\n  authenticateRateLimiterMaxTries: 10\n  jwtSecret: \"\"\nmonitoring:\n  endpoint: http://prometheus-operated.kubesphere-monitoring-system.svc:9090\ngateway:\n  watchesPath: /var/helm-charts/watches.yaml\n  namespace: kubesphere-controls-system\n"}
+        "data": {"kubesphere.yaml": format!("authentication:\n  authenticateRateLimiterMaxTries: 10\n  jwtSecret: \"\"\nmonitoring:\n  endpoint: http://prometheus-operated.kubesphere-monitoring-system.svc:9090\ngateway:\n  watchesPath: /var/helm-charts/watches.yaml\n  namespace: {}\n", match scenario {
+            "custom-namespace" => "ingress-gateways",
+            "per-project" => "\"\"",
+            _ => "kubesphere-controls-system",
+        })}
     }));
     s.create("", "services", Some("kubesphere-monitoring-system"), json!({
         "metadata": {"name": "prometheus-k8s", "labels": {"app.kubernetes.io/name": "prometheus"}},
@@ -186,6 +192,21 @@ pub fn load(store: &Store, workloads: &Workloads, scenario: &str) -> Result<(), 
             blog["spec"]["controller"]["config"] =
                 json!({"worker-processes": "4", "proxy-body-size": "8m", "use-gzip": "true"});
             gw(blog);
+        }
+        "custom-namespace" | "per-project" => {
+            for ns in ["shop", "blog", "ingress-gateways"] {
+                s.namespace(ns);
+            }
+            for (project, mode) in [("demo", "NodePort"), ("shop", "LoadBalancer")] {
+                let ns = if scenario == "per-project" {
+                    project
+                } else {
+                    "ingress-gateways"
+                };
+                let mut g = gateway(project, mode, 1, false);
+                g["metadata"]["namespace"] = json!(ns);
+                s.create("gateway.kubesphere.io", "gateways", Some(ns), g);
+            }
         }
         "legacy" => {
             s.namespace("legacy");
