@@ -40,27 +40,57 @@ pub enum ConfigWarning {
     /// The file could not be fetched (network error or HTTP status).
     Missing(String),
     /// The file is not valid JSON or has invalid values.
-    Malformed(String),
+    Malformed(ConfigProblem),
+}
+
+/// What is wrong with `config.json`; shown through the catalogue (`CONFIG_PROBLEM_*`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigProblem {
+    /// Not JSON, a wrong type or an unknown field (serde_json's own description).
+    Json(String),
+    EmptyApiBase,
+    /// `routerBase` does not start with `/`.
+    RouterBaseNotAbsolute(String),
+    /// `requestTimeoutSeconds` outside 1..=3600.
+    TimeoutOutOfRange(u32),
+}
+
+impl ConfigProblem {
+    /// Translation key and placeholders.
+    pub fn key_and_args(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        match self {
+            ConfigProblem::Json(detail) => {
+                ("CONFIG_PROBLEM_JSON", vec![("detail", detail.clone())])
+            }
+            ConfigProblem::EmptyApiBase => ("CONFIG_PROBLEM_EMPTY_API_BASE", vec![]),
+            ConfigProblem::RouterBaseNotAbsolute(got) => {
+                ("CONFIG_PROBLEM_ROUTER_BASE", vec![("value", got.clone())])
+            }
+            ConfigProblem::TimeoutOutOfRange(got) => {
+                ("CONFIG_PROBLEM_TIMEOUT", vec![("value", got.to_string())])
+            }
+        }
+    }
 }
 
 impl AppConfig {
     /// Parses and normalises `config.json`. Trailing slashes are dropped; the router base must
     /// be empty or start with `/`.
-    pub fn parse(text: &str) -> Result<AppConfig, String> {
-        let mut config: AppConfig = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<AppConfig, ConfigProblem> {
+        let mut config: AppConfig =
+            serde_json::from_str(text).map_err(|e| ConfigProblem::Json(e.to_string()))?;
         config.api_base = config.api_base.trim().trim_end_matches('/').to_string();
         if config.api_base.is_empty() {
-            return Err("apiBase must not be empty".into());
+            return Err(ConfigProblem::EmptyApiBase);
         }
         let base = config.router_base.trim().trim_end_matches('/').to_string();
         if !base.is_empty() && !base.starts_with('/') {
-            return Err(format!("routerBase must start with '/' (got {base:?})"));
+            return Err(ConfigProblem::RouterBaseNotAbsolute(base));
         }
         config.router_base = base;
         if config.request_timeout_seconds == 0 || config.request_timeout_seconds > 3600 {
-            return Err(format!(
-                "requestTimeoutSeconds must be from 1 to 3600 (got {})",
-                config.request_timeout_seconds
+            return Err(ConfigProblem::TimeoutOutOfRange(
+                config.request_timeout_seconds,
             ));
         }
         config.prometheus_path = config
@@ -135,25 +165,29 @@ mod tests {
     #[test]
     fn malformed_configs_are_rejected_with_a_reason() {
         assert!(AppConfig::parse("{not json").is_err());
-        assert!(AppConfig::parse(r#"{"apiBase": ""}"#)
-            .unwrap_err()
-            .contains("apiBase"));
-        assert!(AppConfig::parse(r#"{"routerBase": "ui"}"#)
-            .unwrap_err()
-            .contains("routerBase"));
+        assert_eq!(
+            AppConfig::parse(r#"{"apiBase": ""}"#),
+            Err(ConfigProblem::EmptyApiBase)
+        );
+        assert_eq!(
+            AppConfig::parse(r#"{"routerBase": "ui"}"#),
+            Err(ConfigProblem::RouterBaseNotAbsolute("ui".into()))
+        );
         assert!(AppConfig::parse(r#"{"apiBase": 5}"#).is_err());
-        assert!(AppConfig::parse(r#"{"requestTimeoutSeconds": 0}"#)
-            .unwrap_err()
-            .contains("requestTimeoutSeconds"));
+        assert_eq!(
+            AppConfig::parse(r#"{"requestTimeoutSeconds": 0}"#),
+            Err(ConfigProblem::TimeoutOutOfRange(0))
+        );
         assert_eq!(
             AppConfig::parse(r#"{"requestTimeoutSeconds": 5}"#)
                 .unwrap()
                 .request_timeout_seconds,
             5
         );
-        assert!(AppConfig::parse(r#"{"apibase": "/x"}"#)
-            .unwrap_err()
-            .contains("unknown field"));
+        assert!(matches!(
+            AppConfig::parse(r#"{"apibase": "/x"}"#),
+            Err(ConfigProblem::Json(d)) if d.contains("unknown field")
+        ));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use gateway_console::app::ConfigContext;
 use gateway_console::components::api_error_view::ApiErrorView;
 use gateway_console::components::inline_error::InlineError;
 use gateway_console::components::shell::Shell;
-use gateway_console::config::{AppConfig, ConfigWarning};
+use gateway_console::config::{AppConfig, ConfigProblem, ConfigWarning};
 use gateway_console::i18n::{provide_i18n, Locale};
 use gateway_console::theme::provide_theme;
 use leptos::mount::mount_to;
@@ -183,14 +183,14 @@ async fn shell_switches_language_and_theme() {
 async fn config_warning_is_visible() {
     let root = container();
     let _handle = mount_to(root.clone(), || {
-        view! { <Providers warning=ConfigWarning::Malformed("expected value at line 1".into())><Shell><p>"page"</p></Shell></Providers> }
+        view! { <Providers warning=ConfigWarning::Malformed(ConfigProblem::RouterBaseNotAbsolute("ui".into()))><Shell><p>"page"</p></Shell></Providers> }
     });
     leptos::task::tick().await;
     let text = query(&root, "[data-testid=config-warning]")
         .text_content()
         .unwrap();
     assert!(
-        text.contains("config.json is malformed (expected value at line 1)"),
+        text.contains("config.json is malformed (routerBase must start with “/”, got “ui”)"),
         "{text}"
     );
     assert!(text.contains("/k8s"), "{text}");

@@ -166,6 +166,10 @@ impl ApiError {
                 let code = code.to_string();
                 translate(locale, "ERR_HTTP", &[("code", &code), ("message", body)])
             }
+            // (an empty message: the browser gave no reason)
+            ApiError::Network { message, .. } if message.is_empty() => {
+                translate(locale, "ERR_NETWORK_UNKNOWN", &[])
+            }
             ApiError::Network { message, .. } => {
                 translate(locale, "ERR_NETWORK", &[("message", message)])
             }

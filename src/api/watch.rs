@@ -302,7 +302,7 @@ pub async fn read_lines(
     let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let decoder = match TextDecoder::new() {
         Ok(d) => d,
-        Err(_) => return ReadEnd::Failed("TextDecoder unavailable".into()),
+        Err(_) => return ReadEnd::Failed(String::new()),
     };
     let options = TextDecodeOptions::new();
     options.set_stream(true);
@@ -397,7 +397,7 @@ pub fn js_error_text(value: &JsValue) -> String {
     Reflect::get(value, &JsValue::from_str("message"))
         .ok()
         .and_then(|m| m.as_string())
-        .unwrap_or_else(|| String::from("unknown error"))
+        .unwrap_or_default()
 }
 
 /// Resolves after `ms` milliseconds, or at once when `signal` fires: a loop whose view went

@@ -1,9 +1,25 @@
 //! The translated text of a form validation message (client rules and server 422 causes).
 
+use gateway_model::config_options::OptionType;
 use gateway_model::validation::{ErrorCode, FieldError, QualifiedNameProblem};
 use leptos::prelude::*;
 
 use crate::i18n::{t, tr};
+
+/// The translation key naming a value type ("a whole number", …).
+pub fn option_type_key(value_type: &OptionType) -> &'static str {
+    match value_type {
+        OptionType::Bool => "OPTION_TYPE_BOOL",
+        OptionType::Int => "OPTION_TYPE_INT",
+        OptionType::Float => "OPTION_TYPE_FLOAT",
+        OptionType::Size => "OPTION_TYPE_SIZE",
+        OptionType::Duration => "OPTION_TYPE_DURATION",
+        OptionType::String => "OPTION_TYPE_STRING",
+        OptionType::List => "OPTION_TYPE_LIST",
+        OptionType::Map => "OPTION_TYPE_MAP",
+        OptionType::Enum(_) => "OPTION_TYPE_ENUM",
+    }
+}
 
 /// The message for one validation result, in the current language.
 pub fn field_message(error: &FieldError) -> String {
@@ -33,11 +49,8 @@ pub fn field_message(error: &FieldError) -> String {
             expected,
         } => {
             let expected = match expected {
-                gateway_model::config_options::OptionType::Enum(values) => values.join(" | "),
-                other => t(&format!(
-                    "OPTION_TYPE_{}",
-                    other.name().to_ascii_uppercase()
-                )),
+                OptionType::Enum(values) => values.join(" | "),
+                other => t(option_type_key(other)),
             };
             tr(
                 "INVALID_CONFIG_VALUE",

@@ -16,6 +16,7 @@ use thaw::{Button, ButtonAppearance, ButtonType, ToasterInjection};
 
 use crate::api::ApiError;
 use crate::app::use_client;
+use crate::components::field_message::option_type_key;
 use crate::components::field_message::FieldMessages;
 use crate::components::key_value_editor::KeyValueEditor;
 use crate::components::modal_form::{toast_error, toast_success, ModalForm};
@@ -32,15 +33,17 @@ struct ConflictInfo {
 
 fn option_hint(key: &str) -> Option<String> {
     let option = lookup(key.trim())?;
-    let mut hint = option.value_type.name().to_string();
-    if let config_options::OptionType::Enum(values) = &option.value_type {
-        hint = values.join(" | ");
-    }
+    let mut hint = match &option.value_type {
+        config_options::OptionType::Enum(values) => values.join(" | "),
+        other => t(option_type_key(other)),
+    };
     if !option.default.is_empty() {
         hint.push_str(&format!(" · {} {}", t("DEFAULT"), option.default));
     }
     if !option.summary.is_empty() {
+        // the catalogue's summaries are ingress-nginx's own English; other languages say so
         hint.push_str(" · ");
+        hint.push_str(&t("SUMMARY_IN_ENGLISH"));
         hint.push_str(option.summary);
     }
     Some(hint)

@@ -16,7 +16,9 @@ use gateway_model::project_table::{
     page_count, project_of, select_page, still_selectable, table_rows, RowKey, Sort, SortKey,
 };
 use leptos::prelude::*;
-use thaw::{Button, ButtonAppearance};
+use thaw::{
+    Button, ButtonAppearance, MessageBar, MessageBarActions, MessageBarBody, MessageBarIntent,
+};
 
 use crate::chunks::{parts, OnDemand, Placeholder};
 use crate::components::dialog_host::{DialogHost, HostedDialog};
@@ -171,13 +173,21 @@ pub fn ProjectGatewayTable(
             >{move || tr("DISABLE_SELECTED", &[("num", &selected.with(BTreeSet::len).to_string())])}</Button>
         </div>
         {move || legacy.error().map(|error| view! {
-            <div class="table-notice" role="alert" data-testid="legacy-check-failed">
-                <span>{move || t("LEGACY_LIST_FAILED")}</span>
-                " "
-                <span class="table-notice__detail">{move || error.message(i18n.locale.get())}</span>
-                " "
-                <button type="button" class="text-button" data-testid="legacy-retry"
-                    on:click=move |_| legacy.refresh()>{move || t("RETRY")}</button>
+            <div class="page-notice" role="alert" data-testid="legacy-check-failed">
+                <MessageBar intent=MessageBarIntent::Warning>
+                    <MessageBarBody>
+                        {move || t("LEGACY_LIST_FAILED")}
+                        " "
+                        <span class="page-notice__detail">{move || error.message(i18n.locale.get())}</span>
+                    </MessageBarBody>
+                    <MessageBarActions>
+                        <Button
+                            appearance=ButtonAppearance::Secondary
+                            attr:data-testid="legacy-retry"
+                            on_click=move |_| legacy.refresh()
+                        >{move || t("RETRY")}</Button>
+                    </MessageBarActions>
+                </MessageBar>
             </div>
         })}
         <div class="table-wrap">

@@ -40,13 +40,22 @@ fn ConfigWarningBar() -> impl IntoView {
     let api_base = config.config.api_base.clone();
     config.warning.map(|warning| {
         let (key, detail) = match warning {
-            ConfigWarning::Missing(d) => ("CONFIG_WARNING_MISSING", d),
-            ConfigWarning::Malformed(d) => ("CONFIG_WARNING_MALFORMED", d),
+            ConfigWarning::Missing(d) => ("CONFIG_WARNING_MISSING", Ok(d)),
+            ConfigWarning::Malformed(problem) => ("CONFIG_WARNING_MALFORMED", Err(problem)),
+        };
+        // the problem is translated too, in the language of the moment
+        let detail = move || match &detail {
+            Ok(d) => d.clone(),
+            Err(problem) => {
+                let (key, args) = problem.key_and_args();
+                let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                tr(key, &args)
+            }
         };
         view! {
             <div class="config-warning" data-testid="config-warning">
                 <MessageBar intent=MessageBarIntent::Warning>
-                    <MessageBarBody>{move || tr(key, &[("detail", &detail), ("apiBase", &api_base)])}</MessageBarBody>
+                    <MessageBarBody>{move || tr(key, &[("detail", &detail()), ("apiBase", &api_base)])}</MessageBarBody>
                 </MessageBar>
             </div>
         }

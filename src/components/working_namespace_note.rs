@@ -15,7 +15,7 @@ pub fn WorkingNamespaceNote(#[prop(into)] state: Signal<WorkingNamespaceState>) 
             let error = s.error()?.clone();
             let namespace = s.known()?.as_option().unwrap_or_default().to_string();
             Some(view! {
-                <div class="working-namespace-note" data-testid="working-namespace-assumed">
+                <div class="page-notice" data-testid="working-namespace-assumed">
                     <MessageBar intent=MessageBarIntent::Warning>
                         <MessageBarBody>
                             {move || tr("WORKING_NAMESPACE_ASSUMED", &[
