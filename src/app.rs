@@ -2,28 +2,18 @@
 //! gate and the routes. Pages are declared once, here.
 
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::Router;
 use thaw::{ConfigProvider, Spinner, ToasterProvider};
 
 use crate::api::KubeClient;
-use crate::chunks::{parts, OnDemand};
 use crate::components::api_gate::ApiGate;
 use crate::components::dialog_host::DialogOutlet;
 use crate::components::shell::Shell;
 use crate::components::side_nav::SideNav;
-use crate::config::{AppConfig, ConfigWarning};
+use crate::config::{AppConfig, ConfigContext, ConfigWarning};
 use crate::i18n::{provide_i18n, t};
-use crate::pages::cluster_gateways::ClusterGatewaysPage;
-use crate::pages::not_found::NotFoundPage;
+use crate::routes::AppRoutes;
 use crate::theme::provide_theme;
-
-/// Runtime configuration and the warning to show when defaults are in use.
-#[derive(Clone, Debug)]
-pub struct ConfigContext {
-    pub config: AppConfig,
-    pub warning: Option<ConfigWarning>,
-}
 
 /// The whole app.
 #[component]
@@ -63,12 +53,7 @@ fn ConfiguredApp(config: AppConfig, warning: Option<ConfigWarning>) -> impl Into
                     <div class="app-layout">
                         <SideNav/>
                         <main class="app-main">
-                            <Routes fallback=|| view! { <NotFoundPage/> }>
-                                <Route path=path!("/") view=|| view! { <Redirect path="/clusters/gateways"/> }/>
-                                <Route path=path!("/clusters/gateways") view=ClusterGatewaysPage/>
-                                <Route path=path!("/projects/:project/gateways") view=|| view! { <OnDemand load=parts::project_page/> }/>
-                                <Route path=path!("/gateways/:namespace/:name") view=|| view! { <OnDemand load=parts::gateway_details_page/> }/>
-                            </Routes>
+                            <AppRoutes/>
                         </main>
                     </div>
                 </ApiGate>
@@ -76,14 +61,4 @@ fn ConfiguredApp(config: AppConfig, warning: Option<ConfigWarning>) -> impl Into
             </DialogOutlet>
         </Router>
     }
-}
-
-/// The configured API client.
-pub fn use_client() -> KubeClient {
-    expect_context::<KubeClient>()
-}
-
-/// The runtime configuration.
-pub fn use_config() -> ConfigContext {
-    expect_context::<ConfigContext>()
 }

@@ -34,6 +34,18 @@ impl Default for AppConfig {
     }
 }
 
+/// Runtime configuration and the warning to show when defaults are in use (a context).
+#[derive(Clone, Debug)]
+pub struct ConfigContext {
+    pub config: AppConfig,
+    pub warning: Option<ConfigWarning>,
+}
+
+/// The runtime configuration.
+pub fn use_config() -> ConfigContext {
+    leptos::prelude::expect_context::<ConfigContext>()
+}
+
 /// Why the defaults are in use.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigWarning {

@@ -11,6 +11,7 @@ pub mod format;
 pub mod i18n;
 pub mod pages;
 pub mod perf;
+pub mod routes;
 pub mod state;
 pub mod storage;
 pub mod theme;

@@ -4,10 +4,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use gateway_console::api::ApiError;
-use gateway_console::app::ConfigContext;
 use gateway_console::components::api_error_view::ApiErrorView;
 use gateway_console::components::inline_error::InlineError;
 use gateway_console::components::shell::Shell;
+use gateway_console::config::ConfigContext;
 use gateway_console::config::{AppConfig, ConfigProblem, ConfigWarning};
 use gateway_console::i18n::{provide_i18n, Locale};
 use gateway_console::theme::provide_theme;

@@ -292,6 +292,11 @@ pub fn is_abort(value: &wasm_bindgen::JsValue) -> bool {
         .is_some_and(|e| e.name() == "AbortError")
 }
 
+/// The configured API client (a context provided once `config.json` is read).
+pub fn use_client() -> KubeClient {
+    leptos::prelude::expect_context::<KubeClient>()
+}
+
 /// An AbortSignal that fires when the current reactive owner (the view) is cleaned up.
 /// Every request a view makes carries it, so leaving a page cancels its requests.
 pub fn abort_on_cleanup() -> Option<AbortSignal> {

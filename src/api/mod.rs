@@ -8,5 +8,5 @@ pub mod gateways;
 pub mod legacy;
 pub mod watch;
 
-pub use client::{abort_on_cleanup, KubeClient};
+pub use client::{abort_on_cleanup, use_client, KubeClient};
 pub use error::ApiError;

@@ -7,8 +7,8 @@
 
 use leptos::prelude::*;
 
+use crate::api::use_client;
 use crate::api::ApiError;
-use crate::app::use_client;
 use crate::components::api_error_view::ApiErrorView;
 
 /// Probes `<apiBase>/api` (discovery, readable by every authenticated user).

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use thaw::{Button, ButtonAppearance, ButtonType, ToasterInjection};
 
-use crate::app::use_client;
+use crate::api::use_client;
 use crate::components::modal_form::{toast_error, toast_success, ModalForm};
 use crate::i18n::{t, tr, translate, use_i18n};
 use crate::state::actions::disable_gateways;

@@ -14,8 +14,8 @@ use gateway_model::validation::{errors_from_status, FieldError, FormField};
 use leptos::prelude::*;
 use thaw::{Button, ButtonAppearance, ButtonType, ToasterInjection};
 
+use crate::api::use_client;
 use crate::api::ApiError;
-use crate::app::use_client;
 use crate::components::field_message::option_type_key;
 use crate::components::field_message::FieldMessages;
 use crate::components::key_value_editor::KeyValueEditor;

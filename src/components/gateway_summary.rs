@@ -4,7 +4,7 @@
 
 use gateway_model::gateway::Gateway;
 use gateway_model::health::{
-    endpoint_url, gateway_health, http_ports, replica_counts, GatewayHealth,
+    access_urls, gateway_health, http_ports, replica_counts, GatewayHealth,
 };
 use gateway_model::providers::provider_label;
 use leptos::prelude::*;
@@ -80,21 +80,7 @@ pub fn GatewaySummary(
             return Vec::new();
         };
         let node_port = gateway.with(|g| g.service_type() == Some("NodePort"));
-        let (http, https) = if node_port {
-            (ports.http_node_port, ports.https_node_port)
-        } else {
-            (ports.http, ports.https)
-        };
-        let mut out = Vec::new();
-        for a in addrs.iter().take(MAX_URLS) {
-            if http.is_some() {
-                out.push(endpoint_url(false, a, http));
-            }
-            if https.is_some() {
-                out.push(endpoint_url(true, a, https));
-            }
-        }
-        out
+        access_urls(&addrs, &ports, node_port, MAX_URLS)
     };
     view! {
         <article class="gateway-card" data-testid="gateway-card">

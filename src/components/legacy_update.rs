@@ -9,7 +9,7 @@ use gateway_model::legacy::LegacyGateway;
 use leptos::prelude::*;
 use thaw::{Button, ButtonAppearance, ButtonType, ToasterInjection};
 
-use crate::app::use_client;
+use crate::api::use_client;
 use crate::components::modal_form::{toast_error, toast_success, ModalForm};
 use crate::i18n::{t, translate, use_i18n};
 use crate::state::actions::LegacyUpdate;

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use gateway_model::gateway::Gateway;
-use gateway_model::health::{endpoint_url, gateway_health, http_ports, replica_counts};
+use gateway_model::health::{access_urls, gateway_health, http_ports, replica_counts};
 use gateway_model::legacy::LegacyGateway;
 use gateway_model::project_table::{
     page_count, project_of, select_page, still_selectable, table_rows, RowKey, Sort, SortKey,
@@ -327,12 +327,8 @@ fn GatewayRow(
         };
         let ports = service.with(|s| s.as_ref().map(http_ports))?;
         let node_port = gateway.with(|g| g.service_type() == Some("NodePort"));
-        let port = if node_port {
-            ports.http_node_port
-        } else {
-            ports.http
-        };
-        list.first().map(|a| endpoint_url(false, a, port))
+        // the same URLs as the card's; the row links the first
+        access_urls(&list, &ports, node_port, 1).into_iter().next()
     };
     let replicas = move || {
         let desired = gateway.with(Gateway::desired_replicas);

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use thaw::{MessageBar, MessageBarBody, MessageBarIntent};
 
-use crate::app::use_config;
+use crate::config::use_config;
 use crate::config::ConfigWarning;
 use crate::i18n::{t, tr, use_i18n, Locale};
 use crate::theme::{use_theme, ThemePreference};

@@ -4,18 +4,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 
-use crate::app::use_client;
+use crate::api::use_client;
 use crate::i18n::{t, tr, use_i18n};
+use crate::routes::{self, project_in_path};
 use crate::state::namespaces::NamespaceList;
-
-/// The project named in the current URL (`/projects/<ns>/…`), if any.
-pub fn project_in_path(path: &str) -> Option<String> {
-    let mut parts = path.trim_start_matches('/').split('/');
-    (parts.next() == Some("projects"))
-        .then(|| parts.next().map(str::to_string))
-        .flatten()
-        .filter(|p| !p.is_empty())
-}
 
 /// The navigation column.
 #[component]
@@ -48,12 +40,12 @@ pub fn SideNav() -> impl IntoView {
                 })
             })
     });
-    let on_cluster_page = Memo::new(move |_| location.pathname.get().starts_with("/clusters"));
+    let on_cluster_page = Memo::new(move |_| routes::is_cluster_path(&location.pathname.get()));
     view! {
         <nav class="side-nav" aria-label=move || t("GATEWAY_SETTINGS")>
             <div class="side-nav__section">
                 <div class="side-nav__heading">{move || t("CLUSTER")}</div>
-                <A href="/clusters/gateways" attr:class=move || nav_class(on_cluster_page.get()) attr:data-testid="nav-cluster-gateway">
+                <A href=routes::CLUSTER_GATEWAYS attr:class=move || nav_class(on_cluster_page.get()) attr:data-testid="nav-cluster-gateway">
                     {move || t("NAV_CLUSTER_GATEWAYS")}
                 </A>
             </div>
@@ -68,7 +60,7 @@ pub fn SideNav() -> impl IntoView {
                     on:change=move |ev| {
                         let project = event_target_value(&ev);
                         if !project.is_empty() {
-                            navigate(&format!("/projects/{project}/gateways"), Default::default());
+                            navigate(&routes::project_gateways(&project), Default::default());
                         }
                     }
                 >
@@ -95,7 +87,7 @@ pub fn SideNav() -> impl IntoView {
                     view! { <p class="side-nav__hint" role="status">{tr("PROJECTS_UNAVAILABLE", &[("message", &message)])}</p> }
                 })}
                 <A
-                    href=move || target_project.get().map(|p| format!("/projects/{p}/gateways")).unwrap_or_else(|| "/clusters/gateways".into())
+                    href=move || target_project.get().map(|p| routes::project_gateways(&p)).unwrap_or_else(|| routes::CLUSTER_GATEWAYS.into())
                     attr:class=move || nav_class(current_project.get().is_some())
                     attr:data-testid="nav-project-gateway"
                 >
@@ -122,17 +114,6 @@ pub fn is_system_namespace(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn project_is_read_from_the_path() {
-        assert_eq!(
-            project_in_path("/projects/demo/gateways").as_deref(),
-            Some("demo")
-        );
-        assert_eq!(project_in_path("/projects//gateways"), None);
-        assert_eq!(project_in_path("/clusters/gateways"), None);
-        assert_eq!(project_in_path("/"), None);
-    }
 
     #[test]
     fn system_namespaces() {

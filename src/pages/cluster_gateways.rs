@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use thaw::{Tab, TabList};
 
-use crate::app::use_client;
+use crate::api::use_client;
 use crate::chunks::{parts, OnDemand};
 use crate::components::empty_state::EmptyState;
 use crate::components::gateway_actions::{EnableGatewayButton, ManageMenu};
@@ -49,7 +49,7 @@ pub fn ClusterGatewaysPage() -> impl IntoView {
         let tab = selected.get();
         if tab != tab_in_url.get_untracked() {
             navigate(
-                &format!("/clusters/gateways?tab={tab}"),
+                &crate::routes::cluster_gateways_tab(&tab),
                 NavigateOptions {
                     replace: true,
                     ..Default::default()

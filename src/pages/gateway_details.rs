@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::app::use_client;
+use crate::api::use_client;
 use crate::components::empty_state::EmptyState;
 use crate::components::gateway_actions::ManageMenu;
 use crate::components::gateway_summary::GatewaySummary;
@@ -30,7 +30,7 @@ pub fn GatewayDetailsPage() -> impl IntoView {
     });
     view! {
         <div class="page">
-            <A href="/clusters/gateways" attr:class="back-link" attr:data-testid="back-link">{move || format!("← {}", t("GATEWAY_SETTINGS"))}</A>
+            <A href=crate::routes::CLUSTER_GATEWAYS attr:class="back-link" attr:data-testid="back-link">{move || format!("← {}", t("GATEWAY_SETTINGS"))}</A>
             {move || {
                 let (namespace, name) = target.get();
                 view! { <GatewayDetails namespace name/> }

@@ -13,7 +13,7 @@ pub fn NotFoundPage() -> impl IntoView {
         <section class="not-found" data-testid="not-found">
             <h1 data-testid="page-title">{move || t("PAGE_NOT_FOUND")}</h1>
             <p>{move || tr("PAGE_NOT_FOUND_DESC", &[("path", &location.pathname.get())])}</p>
-            <A href="/clusters/gateways">{move || t("GO_HOME")}</A>
+            <A href=crate::routes::CLUSTER_GATEWAYS>{move || t("GO_HOME")}</A>
         </section>
     }
 }

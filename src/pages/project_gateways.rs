@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use thaw::{Button, ButtonAppearance};
 
-use crate::app::use_client;
+use crate::api::use_client;
 use crate::chunks::{parts, OnDemand, Placeholder};
 use crate::components::empty_state::EmptyState;
 use crate::components::gateway_actions::{EnableGatewayButton, ManageMenu};

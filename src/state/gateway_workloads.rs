@@ -9,11 +9,11 @@
 //! listed once per view (control-plane addresses rarely change) instead of watched.
 
 use gateway_model::health::{self, NoAddressReason};
-use gateway_model::names::ingress_instance;
+use gateway_model::names::{controller_selector, controller_selector_for};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Node, Service};
 use kube_core::params::ListParams;
-use kube_core::{Request, Resource};
+use kube_core::{Request, Resource, Selector};
 use leptos::prelude::*;
 
 use super::deployment_view::DeploymentView;
@@ -21,19 +21,6 @@ use super::live::LiveList;
 use super::service_view::{NodeView, ServiceView};
 use crate::api::watch::list_all;
 use crate::api::{abort_on_cleanup, ApiError, KubeClient};
-
-/// Labels every gateway Service and Deployment carries (ingress-nginx chart, reference §1.2).
-pub const CONTROLLER_SELECTOR: &str =
-    "app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/component=controller";
-
-/// The label selector of the Services/Deployments of `gateways`.
-pub fn selector_for(gateways: &[&str]) -> String {
-    let instances: Vec<String> = gateways.iter().map(|g| ingress_instance(g)).collect();
-    format!(
-        "{CONTROLLER_SELECTOR},app.kubernetes.io/instance in ({})",
-        instances.join(",")
-    )
-}
 
 /// The nodes, listed once: `None` while loading.
 pub type NodesResult = Option<Result<Vec<Node>, ApiError>>;
@@ -51,26 +38,26 @@ pub struct NamespaceWorkloads {
 impl NamespaceWorkloads {
     /// Starts the two watches of `namespace` and the node list; all stop with the view.
     pub fn watch(client: KubeClient, namespace: &str) -> Self {
-        Self::watch_selected(client, namespace, CONTROLLER_SELECTOR.to_string())
+        Self::watch_selected(client, namespace, controller_selector())
     }
 
     /// Like [`watch`](Self::watch), narrowed to the releases of `gateways` (a set-based
     /// `app.kubernetes.io/instance in (…)` selector): a card does not download the workloads of
     /// a thousand other gateways.
     pub fn watch_gateways(client: KubeClient, namespace: &str, gateways: &[&str]) -> Self {
-        Self::watch_selected(client, namespace, selector_for(gateways))
+        Self::watch_selected(client, namespace, controller_selector_for(gateways))
     }
 
     /// The gateway workloads of every namespace (two cluster-wide watches), for the table when
     /// each project gateway lives in its own project.
     pub fn watch_all_namespaces(client: KubeClient) -> Self {
-        Self::watch_selected(client, "", CONTROLLER_SELECTOR.to_string())
+        Self::watch_selected(client, "", controller_selector())
     }
 
     /// `namespace` empty: all namespaces.
-    fn watch_selected(client: KubeClient, namespace: &str, selector: String) -> Self {
+    fn watch_selected(client: KubeClient, namespace: &str, selector: Selector) -> Self {
         let scope = (!namespace.is_empty()).then_some(namespace);
-        let selector = || ListParams::default().labels(&selector);
+        let selector = || ListParams::default().labels_from(&selector);
         let nodes = RwSignal::new(None);
         let signal = abort_on_cleanup();
         let nodes_client = client.clone();
@@ -181,19 +168,5 @@ pub fn no_address_key(reason: &NoAddressReason) -> (&'static str, String) {
         NoAddressReason::NoControlPlaneNodes => ("ADDRESS_NO_CONTROL_PLANE", String::new()),
         NoAddressReason::NoInternalIp => ("ADDRESS_NO_INTERNAL_IP", String::new()),
         NoAddressReason::UnsupportedServiceType(t) => ("ADDRESS_UNSUPPORTED_TYPE", t.clone()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn selector_names_the_releases() {
-        assert_eq!(
-            selector_for(&["kubesphere-router-demo", "kubesphere-router-kubesphere-system"]),
-            "app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/component=controller,\
-             app.kubernetes.io/instance in (kubesphere-router-demo-ingress,kubesphere-router-kubesphere-system-ingress)"
-        );
     }
 }

@@ -37,7 +37,7 @@ pub fn watch_gateway_named(client: KubeClient, namespace: &str, name: &str) -> L
 
 /// The details page of a gateway.
 pub fn details_path(gateway: &Gateway) -> String {
-    format!("/gateways/{}/{}", gateway.namespace(), gateway.name())
+    crate::routes::gateway_details(gateway.namespace(), gateway.name())
 }
 
 /// Watches every Gateway in the cluster (listed in chunks of [`LIST_CHUNK`]).

@@ -75,7 +75,7 @@ impl LegacyGateways {
         let selector = legacy_selector();
         leptos::task::spawn_local(async move {
             let request = Request::new(Service::url_path(&(), Some(CONTROLS_NAMESPACE)));
-            let params = ListParams::default().labels(&selector);
+            let params = ListParams::default().labels_from(&selector);
             match list_all::<Service>(&client, &request, &params, abort.as_ref()).await {
                 Ok(list) => {
                     out.try_set(Some(Ok(list

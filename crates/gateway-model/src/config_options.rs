@@ -143,21 +143,6 @@ pub fn search_prefix(prefix: &str) -> Vec<&'static ConfigOption> {
     hits
 }
 
-/// Autocomplete: prefix matches first, then keys containing `query` elsewhere (each group in the
-/// order of [`search_prefix`]), at most `limit` results.
-pub fn suggest(query: &str, limit: usize) -> Vec<&'static ConfigOption> {
-    let q = query.trim().to_ascii_lowercase();
-    let mut hits = search_prefix(&q);
-    let mut more: Vec<_> = catalogue()
-        .iter()
-        .filter(|o| !o.key.starts_with(q.as_str()) && o.key.contains(q.as_str()))
-        .collect();
-    more.sort_by_key(|o| (o.is_removed(), o.key));
-    hits.extend(more);
-    hits.truncate(limit);
-    hits
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,10 +206,6 @@ mod tests {
         assert!(keys.iter().all(|k| k.starts_with("proxy-b")));
         assert_eq!(search_prefix("USE-GZ")[0].key, "use-gzip");
         assert_eq!(search_prefix("").len(), 230);
-        let s = suggest("gzip", 5);
-        assert!(s.len() <= 5);
-        assert!(s[0].key.starts_with("gzip"));
-        assert!(s.iter().any(|o| o.key == "use-gzip"));
         // removed keys sort last
         let j = search_prefix("j");
         assert!(j.iter().all(|o| o.is_removed()));

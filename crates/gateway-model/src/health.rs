@@ -347,18 +347,30 @@ pub fn endpoint_url(https: bool, address: &str, port: Option<i32>) -> String {
     }
 }
 
-/// Plain-HTTP URLs for each address: node port in `NodePort` mode (when the Service has a node
-/// port), else the Service port.
-pub fn http_urls(addresses: &[String], ports: &HttpPorts, node_port_mode: bool) -> Vec<String> {
-    let port = if node_port_mode {
-        ports.http_node_port.or(ports.http)
+/// The access URLs of a gateway, as the card and the table show them: for each of the first
+/// `max_addresses` addresses, `http://` then `https://`, on the node ports in `NodePort` mode,
+/// else on the Service ports; a scheme the Service has no port for is left out.
+pub fn access_urls(
+    addresses: &[String],
+    ports: &HttpPorts,
+    node_port_mode: bool,
+    max_addresses: usize,
+) -> Vec<String> {
+    let (http, https) = if node_port_mode {
+        (ports.http_node_port, ports.https_node_port)
     } else {
-        ports.http
+        (ports.http, ports.https)
     };
-    addresses
-        .iter()
-        .map(|a| endpoint_url(false, a, port))
-        .collect()
+    let mut urls = Vec::new();
+    for address in addresses.iter().take(max_addresses) {
+        if http.is_some() {
+            urls.push(endpoint_url(false, address, http));
+        }
+        if https.is_some() {
+            urls.push(endpoint_url(true, address, https));
+        }
+    }
+    urls
 }
 
 #[cfg(test)]
@@ -560,13 +572,23 @@ mod tests {
         assert_eq!(ports.https_node_port, Some(31390));
         assert_eq!(service_ports(&np).len(), 2);
         assert_eq!(
-            http_urls(&["10.0.0.1".into()], &ports, true),
-            vec!["http://10.0.0.1:31380"]
+            access_urls(&["10.0.0.1".into(), "10.0.0.2".into()], &ports, true, 1),
+            vec!["http://10.0.0.1:31380", "https://10.0.0.1:31390"]
         );
         assert_eq!(
-            http_urls(&["lb.example.com".into()], &ports, false),
-            vec!["http://lb.example.com"]
+            access_urls(&["lb.example.com".into()], &ports, false, 3),
+            vec!["http://lb.example.com", "https://lb.example.com"]
         );
+        let http_only = HttpPorts {
+            https: None,
+            https_node_port: None,
+            ..ports
+        };
+        assert_eq!(
+            access_urls(&["a".into(), "b".into()], &http_only, true, 3),
+            vec!["http://a:31380", "http://b:31380"]
+        );
+        assert!(access_urls(&[], &ports, true, 3).is_empty());
         assert_eq!(
             endpoint_url(false, "fd00::1", Some(30080)),
             "http://[fd00::1]:30080"

@@ -4,6 +4,8 @@
 //! `kubesphere-controls-system`. A *project gateway* for project `<ns>` is named
 //! `kubesphere-router-<ns>` and lives in the *working namespace* (from `kubesphere-config`).
 
+use kube_core::{Expression, Selector};
+
 /// API group of the Gateway CRD.
 pub const GATEWAY_GROUP: &str = "gateway.kubesphere.io";
 /// API version of the Gateway CRD served by KubeSphere 3.2–3.4.
@@ -114,12 +116,40 @@ pub fn ingress_instance(gateway_name: &str) -> String {
     format!("{gateway_name}-ingress")
 }
 
+/// Labels every gateway Service and Deployment carries (ingress-nginx chart, reference §1.2).
+pub const CONTROLLER_LABELS: [(&str, &str); 2] = [
+    ("app.kubernetes.io/name", "ingress-nginx"),
+    ("app.kubernetes.io/component", "controller"),
+];
+
+/// Label selector of every gateway's Services and Deployments.
+pub fn controller_selector() -> Selector {
+    CONTROLLER_LABELS.into_iter().collect()
+}
+
+/// Label selector of the Services and Deployments of `gateways` (a set-based
+/// `app.kubernetes.io/instance in (…)`).
+pub fn controller_selector_for(gateways: &[&str]) -> Selector {
+    let instances = gateways.iter().map(|g| ingress_instance(g)).collect();
+    let mut selector = controller_selector();
+    selector.extend(Expression::In(
+        "app.kubernetes.io/instance".into(),
+        instances,
+    ));
+    selector
+}
+
 /// Label selector of a gateway's controller pods (reference §1.2).
-pub fn pod_selector(gateway_name: &str) -> String {
-    format!(
-        "app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/instance={}",
-        ingress_instance(gateway_name)
-    )
+pub fn pod_selector(gateway_name: &str) -> Selector {
+    [
+        Expression::Equal("app.kubernetes.io/name".into(), "ingress-nginx".into()),
+        Expression::Equal(
+            "app.kubernetes.io/instance".into(),
+            ingress_instance(gateway_name),
+        ),
+    ]
+    .into_iter()
+    .collect()
 }
 
 /// Prometheus `job` label of a gateway's metrics.
@@ -128,12 +158,8 @@ pub fn metrics_job(gateway_name: &str) -> String {
 }
 
 /// Label selector of legacy gateway Services.
-pub fn legacy_selector() -> String {
-    LEGACY_LABELS
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
+pub fn legacy_selector() -> Selector {
+    LEGACY_LABELS.into_iter().collect()
 }
 
 #[cfg(test)]
@@ -166,12 +192,18 @@ mod tests {
     #[test]
     fn selectors() {
         assert_eq!(
-            pod_selector("kubesphere-router-demo"),
+            pod_selector("kubesphere-router-demo").to_string(),
             "app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/instance=kubesphere-router-demo-ingress"
         );
         assert_eq!(
-            legacy_selector(),
+            legacy_selector().to_string(),
             "app=kubesphere,component=ks-router,tier=backend"
+        );
+        assert_eq!(
+            controller_selector_for(&["kubesphere-router-demo", "kubesphere-router-kubesphere-system"])
+                .to_string(),
+            "app.kubernetes.io/component=controller,app.kubernetes.io/name=ingress-nginx,\
+             app.kubernetes.io/instance in (kubesphere-router-demo-ingress,kubesphere-router-kubesphere-system-ingress)"
         );
         assert_eq!(
             metrics_job("kubesphere-router-demo"),
