@@ -12,7 +12,8 @@ test.afterEach(stopAll);
 const CS = 'kubesphere-controls-system';
 
 test('NodePort: control-plane InternalIP, node ports and links, ready replicas, running', async ({ page }) => {
-  const env = await launch({ scenario: 'nodeport' });
+  // pace 1: a new pod takes about a second to become ready, so the progress can be seen
+  const env = await launch({ scenario: 'nodeport', pace: '1' });
   const svc = JSON.parse(await kubectl(env.cluster, ['get', 'svc', '-n', CS, 'kubesphere-router-kubesphere-system', '-o', 'json']));
   const [http, https] = ['http', 'https'].map((n) => svc.spec.ports.find((p) => p.name === n).nodePort);
   await page.goto(env.url + '/clusters/gateways');
@@ -22,9 +23,12 @@ test('NodePort: control-plane InternalIP, node ports and links, ready replicas, 
   await expect(page.getByTestId('gateway-url').first()).toHaveAttribute('href', `http://192.168.0.2:${http}`);
   await expect(page.getByTestId('gateway-replicas')).toHaveText('2/2 ready');
   await expect(page.getByTestId('gateway-health')).toHaveText('Running');
-  // scaling shows progress, then the new ready count
+  // scaling shows progress (the new pod is not ready yet), then the new ready count
   await kubectl(env.cluster, ['patch', 'gateway', '-n', CS, 'kubesphere-router-kubesphere-system', '--type=merge', '-p', '{"spec":{"deployment":{"replicas":3}}}']);
+  await expect(page.getByTestId('gateway-replicas')).toHaveText('2/3 ready');
+  await expect(page.getByTestId('gateway-health')).toHaveText('Updating');
   await expect(page.getByTestId('gateway-replicas')).toHaveText('3/3 ready', { timeout: 15_000 });
+  await expect(page.getByTestId('gateway-health')).toHaveText('Running');
 });
 
 test('LoadBalancer: the provider is named and the address is still shown (console#2983)', async ({ page }) => {

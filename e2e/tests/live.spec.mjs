@@ -17,15 +17,32 @@ test('a gateway scaled, created and deleted with kubectl shows up live', async (
   await expect(page.getByTestId('empty-state')).toBeVisible({ timeout: 15_000 });
 });
 
-test('a dropped watch resumes: changes still arrive, once', async ({ page }) => {
+test('a dropped watch resumes where it was: no re-list, no replayed events, changes still arrive', async ({ page }) => {
   const env = await launch({ scenario: 'projects', faults: 'watch-drop=2s' });
+  // every request for all gateways: lists and watches, with the resourceVersion they start at
+  const requests = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (!url.pathname.endsWith('/apis/gateway.kubesphere.io/v1alpha1/gateways')) return;
+    requests.push({ watch: url.searchParams.get('watch') === 'true', rv: Number(url.searchParams.get('resourceVersion') || 0) });
+  });
+  const watches = () => requests.filter((r) => r.watch);
   await page.goto(env.url + '/clusters/gateways?tab=project');
   await expect(page.getByTestId('project-gateway-row')).toHaveCount(3);
-  await page.waitForTimeout(4500);
+  // two drops later (a third watch has started)…
+  await expect.poll(() => watches().length, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+  const before = watches().at(-1).rv;
   await kubectl(env.cluster, ['delete', 'gateway', '-n', CS, 'kubesphere-router-blog', '--wait=false']);
   await expect(page.getByTestId('project-gateway-row')).toHaveCount(2, { timeout: 15_000 });
-  await page.waitForTimeout(2500);
-  await expect(page.getByTestId('project-gateway-row')).toHaveCount(2);
+  await expect(page.getByTestId('sync-state')).toHaveText('Live');
+  // …the next watch resumes after the deletion's events (they are not replayed)…
+  await expect.poll(() => watches().at(-1).rv, { timeout: 15_000 }).toBeGreaterThan(before);
+  // …every watch resumed from a version at least as new as the one before, and the list was
+  // made once: a dropped watch does not re-list
+  const rvs = watches().map((w) => w.rv);
+  expect(rvs.every((rv) => rv > 0)).toBe(true);
+  expect(rvs).toEqual([...rvs].sort((a, b) => a - b));
+  expect(requests.filter((r) => !r.watch)).toHaveLength(1);
 });
 
 test('hostile strings from the cluster are shown as text, never as markup', async ({ page }) => {

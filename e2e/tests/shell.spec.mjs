@@ -9,6 +9,7 @@ test('boots at / and lands on the cluster gateway page', async ({ page }) => {
   await page.goto(env.url + '/');
   await expect(page).toHaveURL(/\/clusters\/gateways/);
   await expect(page.getByTestId('page-title')).toHaveText('Gateway Settings');
+  await expect(page.getByTestId('page-description')).toContainText('in the cluster.');
   const card = page.getByTestId('gateway-card');
   await expect(card).toBeVisible();
   await expect(page.getByTestId('gateway-name')).toHaveText('kubesphere-router-kubesphere-system');
@@ -32,9 +33,12 @@ test('navigation: project picker lists namespaces and opens the project page', a
   await expect(picker.locator('option', { hasText: 'shop' })).toHaveCount(1);
   await picker.selectOption('shop');
   await expect(page).toHaveURL(/\/projects\/shop\/gateways$/);
-  await expect(page.getByTestId('page-title')).toBeVisible();
+  // the project page, not the cluster page under another URL
+  await expect(page.getByTestId('page-description')).toContainText('in the project.');
+  await expect(page.getByTestId('gateway-name')).toHaveText('kubesphere-router-shop');
   await page.getByTestId('nav-cluster-gateway').click();
   await expect(page).toHaveURL(/\/clusters\/gateways/);
+  await expect(page.getByTestId('page-description')).toContainText('in the cluster.');
   await page.getByTestId('nav-project-gateway').click();
   await expect(page).toHaveURL(/\/projects\/shop\/gateways$/);
 });
@@ -47,7 +51,8 @@ test('deep links: the project gateways tab and a project page load directly', as
   await page.getByTestId('tab-cluster').click();
   await expect(page).toHaveURL(/tab=cluster|\/clusters\/gateways$/);
   await page.goto(env.url + '/projects/demo/gateways');
-  await expect(page.getByTestId('page-title')).toBeVisible();
+  await expect(page.getByTestId('page-description')).toContainText('in the project.');
+  await expect(page.getByTestId('gateway-name')).toHaveText('kubesphere-router-demo');
   await expect(page.getByTestId('config-warning')).toHaveCount(0);
   await expect(page.getByTestId('project-picker')).toHaveValue('demo');
   await page.goto(env.url + '/no/such/page');

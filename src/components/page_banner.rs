@@ -19,7 +19,7 @@ pub fn PageBanner(
             </div>
             <div class="page-banner__text">
                 <h1 class="page-banner__title" data-testid="page-title">{move || title.get()}</h1>
-                <p class="page-banner__desc">{move || description.get()}</p>
+                <p class="page-banner__desc" data-testid="page-description">{move || description.get()}</p>
             </div>
             <div class="page-banner__tabs">{children.map(|c| c())}</div>
         </header>

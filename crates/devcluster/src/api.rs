@@ -186,7 +186,10 @@ fn json_body(body: &[u8]) -> Result<Value, ApiError> {
         .map_err(|e| ApiError::bad_request(format!("error decoding request body: {e}")))
 }
 
-fn write_options(params: &HashMap<String, String>) -> Result<WriteOptions, ApiError> {
+fn write_options(
+    params: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> Result<WriteOptions, ApiError> {
     let dry_run = match params.get("dryRun").map(String::as_str) {
         None | Some("") => false,
         Some("All") => true,
@@ -197,7 +200,32 @@ fn write_options(params: &HashMap<String, String>) -> Result<WriteOptions, ApiEr
         }
     };
     let strict = params.get("fieldValidation").is_some_and(|v| v == "Strict");
-    Ok(WriteOptions { dry_run, strict })
+    // as an API server: `fieldManager`, else the client's user agent up to its first "/"
+    let manager = match params.get("fieldManager").map(String::as_str) {
+        Some(m) if !m.is_empty() => {
+            if m.len() > 128 {
+                return Err(ApiError::bad_request(format!(
+                    "fieldManager: Too long: may not be more than 128 bytes (got {})",
+                    m.len()
+                )));
+            }
+            m.to_string()
+        }
+        _ => headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|ua| ua.split('/').next())
+            .filter(|m| !m.is_empty())
+            .unwrap_or("unknown")
+            .chars()
+            .take(128)
+            .collect(),
+    };
+    Ok(WriteOptions {
+        dry_run,
+        strict,
+        manager: Some(crate::store::intern_manager(&manager)),
+    })
 }
 
 /// The axum entry point for every path.
@@ -386,7 +414,7 @@ async fn dispatch(
     let store = &cluster.store;
     let ns = target.namespace.clone().unwrap_or_default();
     let wants_table = table::wants_table(accept);
-    let write_opts = write_options(params)?;
+    let write_opts = write_options(params, headers)?;
     match (
         method.as_str(),
         target.name.as_deref(),

@@ -2,7 +2,7 @@
 //! resourceVersions, generations, optimistic concurrency, finalizers, cascading deletion,
 //! selectors, pagination, and a bounded event history that watches resume from.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Map, Value};
@@ -90,6 +90,97 @@ pub struct WriteOptions {
     pub dry_run: bool,
     /// `fieldValidation=Strict`: unknown fields are an error instead of being dropped.
     pub strict: bool,
+    /// Who writes (`fieldManager`, else the client's user agent), recorded in
+    /// `metadata.managedFields`; `None` for devcluster's own controllers.
+    pub manager: Option<&'static str>,
+}
+
+/// A field manager name for [`WriteOptions`] (names are few: each is kept once).
+pub fn intern_manager(name: &str) -> &'static str {
+    static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut names = NAMES.lock().unwrap();
+    if let Some(known) = names.get(name) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.insert(leaked);
+    leaked
+}
+
+/// Records a write of `manager` in `metadata.managedFields`, as an API server does (simplified:
+/// one `Update` entry per manager, whose `fieldsV1` gains the labels, annotations and spec
+/// fields this write changed).
+pub fn record_manager(obj: &mut Value, old: Option<&Value>, manager: &str) {
+    let mut changed = json!({});
+    for (path, key) in [
+        (["metadata", "labels"], "f:metadata"),
+        (["metadata", "annotations"], "f:metadata"),
+    ] {
+        let before = old.map(|o| &o[path[0]][path[1]]);
+        let fields = changed_fields(before, &obj[path[0]][path[1]]);
+        if !fields.as_object().is_some_and(|m| m.is_empty()) {
+            changed[key][format!("f:{}", path[1])] = fields;
+        }
+    }
+    let spec = changed_fields(old.map(|o| &o["spec"]), &obj["spec"]);
+    if !spec.as_object().is_some_and(|m| m.is_empty()) {
+        changed["f:spec"] = spec;
+    }
+    let mut entries: Vec<Value> = obj["metadata"]["managedFields"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let api_version = obj["apiVersion"].clone();
+    match entries
+        .iter_mut()
+        .find(|e| e["manager"] == manager && e["operation"] == "Update")
+    {
+        Some(entry) => {
+            merge_fields(&mut entry["fieldsV1"], &changed);
+            entry["time"] = json!(now());
+            entry["apiVersion"] = api_version;
+        }
+        None => entries.push(json!({
+            "manager": manager,
+            "operation": "Update",
+            "apiVersion": api_version,
+            "time": now(),
+            "fieldsType": "FieldsV1",
+            "fieldsV1": changed,
+        })),
+    }
+    obj["metadata"]["managedFields"] = Value::Array(entries);
+}
+
+/// FieldsV1 of what differs in `new` from `old` (every field of `new` when `old` is absent).
+fn changed_fields(old: Option<&Value>, new: &Value) -> Value {
+    let mut out = serde_json::Map::new();
+    if let Some(fields) = new.as_object() {
+        for (k, v) in fields {
+            let before = old.and_then(|o| o.get(k));
+            if before == Some(v) {
+                continue;
+            }
+            let inner = match (before, v.is_object()) {
+                (Some(b), true) if b.is_object() => changed_fields(Some(b), v),
+                (None, true) => changed_fields(None, v),
+                _ => json!({}),
+            };
+            out.insert(format!("f:{k}"), inner);
+        }
+    }
+    Value::Object(out)
+}
+
+fn merge_fields(into: &mut Value, from: &Value) {
+    if !into.is_object() {
+        *into = json!({});
+    }
+    if let (Some(into), Some(from)) = (into.as_object_mut(), from.as_object()) {
+        for (k, v) in from {
+            merge_fields(into.entry(k.clone()).or_insert_with(|| json!({})), v);
+        }
+    }
 }
 
 /// A page of a list.
@@ -493,6 +584,9 @@ impl Store {
         if inner.objects[res_id].contains_key(&key) {
             return Err(ApiError::already_exists(res, &name));
         }
+        if let Some(manager) = opts.manager {
+            record_manager(&mut obj, None, manager);
+        }
         if opts.dry_run {
             obj["metadata"]["uid"] = json!(format!("dry-run-{name}"));
             obj["metadata"]["creationTimestamp"] = json!(now());
@@ -660,8 +754,15 @@ impl Store {
             }
         }
         new["metadata"]["resourceVersion"] = old["metadata"]["resourceVersion"].clone();
+        // server-owned: the managers of earlier writes are kept, and this one is added
+        if let Some(managed) = old["metadata"].get("managedFields") {
+            new["metadata"]["managedFields"] = managed.clone();
+        }
         if without_rv(&new) == without_rv(&old) {
             return Ok(old);
+        }
+        if let Some(manager) = opts.manager.filter(|_| !status_only) {
+            record_manager(&mut new, Some(&old), manager);
         }
         if opts.dry_run {
             return Ok(new);
@@ -1185,11 +1286,70 @@ mod tests {
             cm("x"),
             WriteOptions {
                 dry_run: true,
-                strict: false,
+                ..WriteOptions::default()
             },
         )
         .unwrap();
         assert!(s.try_get(cms, "a", "x").is_none());
+    }
+
+    #[test]
+    fn writes_record_their_field_manager() {
+        let s = store_with_ns("a");
+        let cms = registry::id("", "configmaps");
+        let as_manager = |m: &str| WriteOptions {
+            manager: Some(intern_manager(m)),
+            ..WriteOptions::default()
+        };
+        let mut obj = cm("x");
+        obj["data"] = json!({"k": "v"});
+        obj["metadata"]["labels"] = json!({"app": "x"});
+        let created = s
+            .create(cms, Some("a"), obj, as_manager("kubectl"))
+            .unwrap();
+        let entries = created["metadata"]["managedFields"]
+            .as_array()
+            .unwrap()
+            .clone();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0]["manager"], "kubectl");
+        assert_eq!(entries[0]["operation"], "Update");
+        assert_eq!(entries[0]["fieldsType"], "FieldsV1");
+        assert_eq!(
+            entries[0]["fieldsV1"]["f:metadata"]["f:labels"],
+            json!({"f:app": {}})
+        );
+        // a second manager changes a label: both are listed, each with its fields
+        let mut changed = created.clone();
+        changed["metadata"]["labels"]["tier"] = json!("web");
+        let updated = s
+            .update(cms, "a", "x", changed, false, as_manager("gateway-console"))
+            .unwrap();
+        let managers: Vec<&str> = updated["metadata"]["managedFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["manager"].as_str().unwrap())
+            .collect();
+        assert_eq!(managers, ["kubectl", "gateway-console"]);
+        assert_eq!(
+            updated["metadata"]["managedFields"][1]["fieldsV1"]["f:metadata"]["f:labels"],
+            json!({"f:tier": {}})
+        );
+        // a client cannot write managedFields of its own; an unchanged write changes nothing
+        let mut forged = updated.clone();
+        forged["metadata"]["managedFields"] = json!([]);
+        let same = s
+            .update(cms, "a", "x", forged, false, as_manager("x"))
+            .unwrap();
+        assert_eq!(
+            same["metadata"]["resourceVersion"],
+            updated["metadata"]["resourceVersion"]
+        );
+        assert_eq!(
+            same["metadata"]["managedFields"].as_array().unwrap().len(),
+            2
+        );
     }
 
     #[test]
