@@ -37,3 +37,38 @@ test('the project page links the read-only cluster gateway to its details; unkno
   await page.goto(env.url + `/gateways/${CS}/kubesphere-router-nope`);
   await expect(page.getByTestId('empty-state')).toContainText('Gateway kubesphere-router-nope not found');
 });
+
+test('hostile values on the details page and in the conflict panel stay text', async ({ page }) => {
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+  const env = await launch({ scenario: 'hostile' });
+  await page.goto(env.url + `/gateways/${CS}/${CLUSTER_GW}`);
+  const config = page.getByTestId('details-config');
+  await expect(config).toContainText('http-snippet');
+  await expect(config).toContainText("<img src=x onerror=alert(1)><script>alert('xss')</script>");
+  await expect(page.getByTestId('details-service-annotations')).toContainText('example.com/html');
+  await expect(page.getByTestId('details-annotations')).toContainText('<b>admin</b>');
+  const injected = 'main img, main script, main b, main i, main svg[onload]';
+  await expect(page.locator(injected)).toHaveCount(0);
+
+  // someone else writes a hostile value while the user edits: the conflict panel shows it as text
+  await page.getByTestId('manage-button').click();
+  await page.getByTestId('manage-edit').click();
+  const dialog = page.getByTestId('gateway-dialog');
+  await dialog.getByTestId('replicas').fill('2');
+  const evil = '<img src=y onerror=alert(2)>"; drop';
+  await kubectl(env.cluster, ['patch', 'gateway', '-n', CS, CLUSTER_GW, '--type=merge', '-p',
+    JSON.stringify({ spec: { controller: { config: { 'x-team-note': evil } } } })]);
+  await expect(config).toContainText(evil, { timeout: 15_000 });
+  await dialog.getByTestId('dialog-ok').click();
+  const theirs = dialog.getByTestId('conflict-theirs');
+  await expect(theirs).toContainText('x-team-note');
+  await expect(theirs).toContainText(evil);
+  await expect(page.locator('[data-testid=gateway-dialog] img, [data-testid=gateway-dialog] script')).toHaveCount(0);
+  await dialog.getByTestId('dialog-ok').click();
+  await expect(dialog).toHaveCount(0);
+  const gw = JSON.parse(await kubectl(env.cluster, ['get', 'gateway', '-n', CS, CLUSTER_GW, '-o', 'json']));
+  expect(gw.spec.controller.config['x-team-note']).toBe(evil);
+  expect(gw.spec.deployment.replicas).toBe(2);
+  expect(dialogs).toEqual([]);
+});
