@@ -253,3 +253,21 @@ test('Update from the Project Gateways table replaces the legacy row', async ({ 
   await expect(page.getByTestId('project-gateway-row')).toHaveCount(1);
   await expect(page.getByTestId('row-project')).toHaveText(['legacy']);
 });
+
+test('legacy Update: a create that fails after the legacy objects are gone is retried with the same settings', async ({ page }) => {
+  const env = await launch({ scenario: 'legacy', faults: `fail=POST /apis/gateway.kubesphere.io/v1alpha1/namespaces/${CS}/gateways?fieldManager:1` });
+  await page.goto(env.url + '/projects/legacy/gateways');
+  await page.getByTestId('legacy-update').click();
+  const dialog = page.getByTestId('legacy-update-dialog');
+  await dialog.getByTestId('legacy-update-ok').click();
+  await expect(dialog.getByTestId('form-error')).toContainText('injected fault');
+  // the legacy objects are already removed: only the Gateway is missing now
+  const legacyServices = await kubectl(env.cluster, ['get', 'svc', '-n', CS, '-l', 'app=kubesphere,component=ks-router', '-o', 'name']);
+  expect(legacyServices.trim()).toBe('');
+  await dialog.getByTestId('legacy-update-ok').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('gateway-name')).toHaveText('kubesphere-router-legacy');
+  const gw = JSON.parse(await kubectl(env.cluster, ['get', 'gateway', '-n', CS, 'kubesphere-router-legacy', '-o', 'json']));
+  // the nginx options read before the ConfigMap was removed are still there
+  expect(gw.spec.controller.config).toEqual({ 'use-gzip': 'true' });
+});

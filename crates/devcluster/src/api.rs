@@ -254,8 +254,8 @@ pub async fn handle(
             "/version" | "/healthz" | "/readyz" | "/livez"
         ) {
         let target = match uri.query() {
-            Some(q) => format!("{path}?{q}"),
-            None => path.clone(),
+            Some(q) => format!("{method} {path}?{q}"),
+            None => format!("{method} {path}"),
         };
         let injected = if cluster.faults.fails(&target) {
             Some(InjectedError::Internal)

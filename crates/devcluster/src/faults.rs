@@ -7,8 +7,9 @@ use std::time::Duration;
 /// fail=ks-router,throttle=gateways:2` — each part optional.
 #[derive(Debug, Default)]
 pub struct Faults {
-    /// Requests (not watches) whose path and query contain one of these texts fail with 500.
-    pub fail: Vec<String>,
+    /// Requests (not watches) whose `METHOD path?query` contains one of these texts fail with
+    /// 500 — always, or the first N times (`fail=TEXT:N`).
+    pub fail: Vec<(String, Option<AtomicU64>)>,
     /// The first N requests (not watches) whose path and query contain the text are answered
     /// 429 Too Many Requests with `Retry-After: 1`.
     pub throttle: Option<(String, AtomicU64)>,
@@ -69,7 +70,14 @@ impl Faults {
                 "errors" => f.error_rate = rate(v)?,
                 "watch-drop" => f.watch_drop = Some(duration(v)?),
                 "conflicts" => f.conflict_rate = rate(v)?,
-                "fail" if !v.is_empty() => f.fail.push(v.to_string()),
+                "fail" if !v.is_empty() => f.fail.push(
+                    match v.rsplit_once(':').and_then(|(t, n)| Some((t, n.parse().ok()?))) {
+                        Some((text, count)) if !text.is_empty() => {
+                            (text.to_string(), Some(AtomicU64::new(count)))
+                        }
+                        _ => (v.to_string(), None),
+                    },
+                ),
                 "throttle" => {
                     let (text, count) = v
                         .rsplit_once(':')
@@ -119,9 +127,15 @@ impl Faults {
         })
     }
 
-    /// True when a request to `target` (path and query) is to fail (`fail=`).
+    /// True when a request to `target` (`METHOD path?query`) is to fail (`fail=`); counts it.
     pub fn fails(&self, target: &str) -> bool {
-        self.fail.iter().any(|text| target.contains(text.as_str()))
+        self.fail.iter().any(|(text, left)| {
+            target.contains(text.as_str())
+                && left.as_ref().is_none_or(|left| {
+                    left.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+                        .is_ok()
+                })
+        })
     }
 
     /// True when a request to `target` is to be throttled (`throttle=`); counts it.
@@ -162,8 +176,13 @@ mod tests {
         assert!(Faults::parse("max-gateway-replicas=x").is_err());
         assert!(Faults::parse("errors=2").is_err());
         let f = Faults::parse("fail=ks-router,throttle=/gateways:2").unwrap();
-        assert!(f.fails("/api/v1/services?labelSelector=component=ks-router"));
-        assert!(!f.fails("/api/v1/services"));
+        assert!(f.fails("GET /api/v1/services?labelSelector=component=ks-router"));
+        assert!(f.fails("GET /api/v1/services?labelSelector=component=ks-router"), "always");
+        assert!(!f.fails("GET /api/v1/services"));
+        let once = Faults::parse("fail=POST /apis/x/gateways?fieldManager:1").unwrap();
+        assert!(!once.fails("POST /apis/x/gateways?dryRun=All&fieldManager=a"));
+        assert!(once.fails("POST /apis/x/gateways?fieldManager=a"));
+        assert!(!once.fails("POST /apis/x/gateways?fieldManager=a"), "only once");
         assert!(f.throttles("/apis/x/gateways?limit=1"));
         assert!(!f.throttles("/api/v1/nodes"), "other paths pass");
         assert!(f.throttles("/apis/x/gateways"));

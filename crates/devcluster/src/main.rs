@@ -12,7 +12,7 @@ fn scenario_help() -> String {
         s.push_str(&format!("  {name:<13} {what}\n"));
     }
     s.push_str("\nUsers (--as):\n  admin                 everything\n  viewer                read only\n  project-admin:<ns>    read everything; write only in project <ns> and its gateway\n");
-    s.push_str("\nFaults (--faults, comma separated, each optional):\n  latency=200ms         added to every request\n  errors=0.1            fraction of non-streaming requests answered 500/503/429 (with Retry-After)\n  watch-drop=30s        the server closes every watch after this long\n  conflicts=0.5         fraction of PUT/PATCH answered 409 Conflict\n  max-gateway-replicas=5  an admission policy: Gateway writes with more replicas get 422 Invalid\n  fail=TEXT             requests whose path?query contains TEXT fail with 500 (repeatable)\n  throttle=TEXT:N       the first N requests whose path?query contains TEXT get 429 with Retry-After: 1\n");
+    s.push_str("\nFaults (--faults, comma separated, each optional):\n  latency=200ms         added to every request\n  errors=0.1            fraction of non-streaming requests answered 500/503/429 (with Retry-After)\n  watch-drop=30s        the server closes every watch after this long\n  conflicts=0.5         fraction of PUT/PATCH answered 409 Conflict\n  max-gateway-replicas=5  an admission policy: Gateway writes with more replicas get 422 Invalid\n  fail=TEXT[:N]         requests whose `METHOD path?query` contains TEXT fail with 500 (the first N; repeatable)\n  throttle=TEXT:N       the first N requests whose `METHOD path?query` contains TEXT get 429 with Retry-After: 1\n");
     s
 }
 
