@@ -268,3 +268,39 @@ async fn key_value_editor_puts_messages_on_their_row_and_keeps_text_as_text() {
     leptos::task::tick().await;
     assert!(!root.text_content().unwrap().contains("proxy-body-size"));
 }
+
+#[wasm_bindgen_test]
+async fn crash_view_covers_the_page_in_the_page_language_with_a_reload_link() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let html = document.document_element().unwrap();
+    html.set_attribute("lang", "zh").unwrap();
+    gateway_console::crash::show_crash_view();
+    // shown once, however often the hook runs
+    gateway_console::crash::show_crash_view();
+    let views = document
+        .query_selector_all("[data-testid=app-crashed]")
+        .unwrap();
+    assert_eq!(views.length(), 1);
+    let view: HtmlElement = views.get(0).unwrap().unchecked_into();
+    assert_eq!(view.get_attribute("role").as_deref(), Some("alertdialog"));
+    let text = view.text_content().unwrap();
+    assert!(text.contains("重新加载"), "{text}");
+    let reload: web_sys::HtmlAnchorElement = document
+        .query_selector("[data-testid=app-crashed-reload]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(
+        reload.href(),
+        web_sys::window().unwrap().location().href().unwrap()
+    );
+    assert_eq!(
+        document
+            .active_element()
+            .map(|e| e.get_attribute("data-testid")),
+        Some(Some("app-crashed-reload".to_string())),
+        "the Reload link has the focus"
+    );
+    view.parent_element().unwrap().remove();
+    html.set_attribute("lang", "en").unwrap();
+}

@@ -177,12 +177,18 @@ mod tests {
         assert!(Faults::parse("errors=2").is_err());
         let f = Faults::parse("fail=ks-router,throttle=/gateways:2").unwrap();
         assert!(f.fails("GET /api/v1/services?labelSelector=component=ks-router"));
-        assert!(f.fails("GET /api/v1/services?labelSelector=component=ks-router"), "always");
+        assert!(
+            f.fails("GET /api/v1/services?labelSelector=component=ks-router"),
+            "always"
+        );
         assert!(!f.fails("GET /api/v1/services"));
         let once = Faults::parse("fail=POST /apis/x/gateways?fieldManager:1").unwrap();
         assert!(!once.fails("POST /apis/x/gateways?dryRun=All&fieldManager=a"));
         assert!(once.fails("POST /apis/x/gateways?fieldManager=a"));
-        assert!(!once.fails("POST /apis/x/gateways?fieldManager=a"), "only once");
+        assert!(
+            !once.fails("POST /apis/x/gateways?fieldManager=a"),
+            "only once"
+        );
         assert!(f.throttles("/apis/x/gateways?limit=1"));
         assert!(!f.throttles("/api/v1/nodes"), "other paths pass");
         assert!(f.throttles("/apis/x/gateways"));

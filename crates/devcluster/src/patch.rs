@@ -31,7 +31,8 @@ pub fn apply(target: &Value, patch_type: PatchType, patch: &[u8]) -> Result<Valu
                 return Err("merge patch must be a JSON object".into());
             }
             let mut out = target.clone();
-            merge(&mut out, &p);
+            // RFC 7386: the one implementation the app's own patches are tested against
+            gateway_model::json_diff::apply_merge_patch(&mut out, &p);
             Ok(out)
         }
         PatchType::Json => {
@@ -53,25 +54,6 @@ pub fn apply(target: &Value, patch_type: PatchType, patch: &[u8]) -> Result<Valu
             strategic_merge(&mut out, &p, "");
             Ok(out)
         }
-    }
-}
-
-/// RFC 7386 JSON merge patch.
-pub fn merge(target: &mut Value, patch: &Value) {
-    if let Value::Object(p) = patch {
-        if !target.is_object() {
-            *target = Value::Object(Map::new());
-        }
-        let t = target.as_object_mut().unwrap();
-        for (k, v) in p {
-            if v.is_null() {
-                t.remove(k);
-            } else {
-                merge(t.entry(k.clone()).or_insert(Value::Null), v);
-            }
-        }
-    } else {
-        *target = patch.clone();
     }
 }
 
