@@ -266,3 +266,40 @@ test('a 422 from the server lands on its field; the input stays and a fixed valu
   expect(gw.spec.deployment.replicas).toBe(4);
   expect(gw.spec.deployment.annotations['servicemesh.kubesphere.io/enabled']).toBe('true');
 });
+
+test('the Manage menu works from the keyboard and closes when the page moves', async ({ page }) => {
+  const env = await launch({ scenario: 'nodeport' });
+  await page.goto(env.url + '/clusters/gateways');
+  const button = page.getByTestId('manage-button');
+  await button.focus();
+  await page.keyboard.press('ArrowDown');
+  const menu = page.getByTestId('manage-menu');
+  await expect(menu).toBeVisible();
+  // the focus is on the first item; arrows move it, wrapping around
+  await expect(page.getByTestId('manage-view-details')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('manage-edit')).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('manage-disable')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('manage-view-details')).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await expect(page.getByTestId('manage-disable')).toBeFocused();
+  // Escape closes and gives the focus back to the button
+  await page.keyboard.press('Escape');
+  await expect(menu).toHaveCount(0);
+  await expect(button).toBeFocused();
+  // Enter opens it; Enter on an item runs it
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('manage-view-details')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('gateway-dialog')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('gateway-dialog')).toHaveCount(0);
+  // a resize closes an open menu (it would float away from its button)
+  await button.click();
+  await expect(menu).toBeVisible();
+  await page.setViewportSize({ width: 1200, height: 800 });
+  await expect(menu).toHaveCount(0);
+});

@@ -58,6 +58,47 @@ pub fn ManageMenu(
         }
         expanded.update(|e| *e = !*e);
     };
+    // WAI-ARIA menu button: opening moves the focus to the first item; arrows, Home and End
+    // move it; Escape closes and gives it back to the button. The list stays where it was
+    // opened, so a scroll or a resize closes it.
+    Effect::new(move |_| {
+        if expanded.get() {
+            // once the list is drawn
+            request_animation_frame(move || focus_item(root, Step::First));
+        }
+    });
+    let closer = StoredValue::new_local(None::<CloseOnMove>);
+    Effect::new(move |_| {
+        let open = expanded.get();
+        closer.update_value(|c| *c = open.then(|| CloseOnMove::start(expanded)));
+    });
+    on_cleanup(move || {
+        closer.try_update_value(|c| *c = None);
+    });
+    let on_key = move |ev: ev::KeyboardEvent| {
+        let step = match ev.key().as_str() {
+            "Escape" if expanded.get_untracked() => {
+                expanded.set(false);
+                focus_button(root);
+                ev.prevent_default();
+                return;
+            }
+            "ArrowDown" if !expanded.get_untracked() => {
+                ev.prevent_default();
+                open_menu();
+                return;
+            }
+            "ArrowDown" => Step::Next,
+            "ArrowUp" => Step::Previous,
+            "Home" => Step::First,
+            "End" => Step::Last,
+            _ => return,
+        };
+        if expanded.get_untracked() {
+            ev.prevent_default();
+            focus_item(root, step);
+        }
+    };
     let deleting = move || gateway.with(Gateway::is_deleting);
     let reason = move |verb: &str| {
         if deleting() {
@@ -101,8 +142,7 @@ pub fn ManageMenu(
         }
     };
     view! {
-        <div class="menu" node_ref=root on:focusout=close_on_focus_out
-            on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { expanded.set(false); }>
+        <div class="menu" node_ref=root on:focusout=close_on_focus_out on:keydown=on_key>
             {if compact {
                 view! {
                     <button
@@ -147,6 +187,116 @@ pub fn ManageMenu(
             </Show>
             {own_dialogs}
         </div>
+    }
+}
+
+/// Where the focus goes in an open menu.
+#[derive(Clone, Copy)]
+enum Step {
+    First,
+    Last,
+    Next,
+    Previous,
+}
+
+/// Moves the focus among the enabled items of the open menu under `root` (wrapping around).
+fn focus_item(root: NodeRef<Div>, step: Step) {
+    let Some(list) = root
+        .try_get_untracked()
+        .flatten()
+        .and_then(|r| r.query_selector(".menu__list").ok().flatten())
+    else {
+        return;
+    };
+    let usable = |e: &web_sys::Element| {
+        e.get_attribute("role").as_deref() == Some("menuitem") && !e.has_attribute("disabled")
+    };
+    let mut items = Vec::new();
+    let mut next = list.first_element_child();
+    while let Some(e) = next {
+        next = e.next_element_sibling();
+        if usable(&e) {
+            items.push(e);
+        }
+    }
+    if items.is_empty() {
+        return;
+    }
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    let current = active.and_then(|a| items.iter().position(|e| *e == a));
+    let last = items.len() - 1;
+    let index = match (step, current) {
+        (Step::First, _) | (Step::Next, None) => 0,
+        (Step::Last, _) | (Step::Previous, None) => last,
+        (Step::Next, Some(i)) => {
+            if i == last {
+                0
+            } else {
+                i + 1
+            }
+        }
+        (Step::Previous, Some(i)) => {
+            if i == 0 {
+                last
+            } else {
+                i - 1
+            }
+        }
+    };
+    if let Ok(item) = items[index].clone().dyn_into::<web_sys::HtmlElement>() {
+        let _ = item.focus();
+    }
+}
+
+/// Gives the focus back to the menu's button.
+fn focus_button(root: NodeRef<Div>) {
+    if let Some(button) = root
+        .try_get_untracked()
+        .flatten()
+        .and_then(|r| {
+            r.query_selector("[data-testid=manage-button]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = button.focus();
+    }
+}
+
+/// Closes an open menu when the page scrolls (anywhere: captured) or the window is resized;
+/// the listeners go when this is dropped.
+struct CloseOnMove {
+    close: wasm_bindgen::closure::Closure<dyn FnMut()>,
+}
+
+impl CloseOnMove {
+    fn start(expanded: RwSignal<bool>) -> Self {
+        let close = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+            expanded.try_set(false);
+        });
+        if let Some(window) = web_sys::window() {
+            let f = close.as_ref().unchecked_ref();
+            let _ = window.add_event_listener_with_callback("resize", f);
+            if let Some(document) = window.document() {
+                let _ = document.add_event_listener_with_callback_and_bool("scroll", f, true);
+            }
+        }
+        CloseOnMove { close }
+    }
+}
+
+impl Drop for CloseOnMove {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            let f = self.close.as_ref().unchecked_ref();
+            let _ = window.remove_event_listener_with_callback("resize", f);
+            if let Some(document) = window.document() {
+                let _ = document.remove_event_listener_with_callback_and_bool("scroll", f, true);
+            }
+        }
     }
 }
 
