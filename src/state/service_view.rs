@@ -52,7 +52,10 @@ pub struct ServiceStatusView {
 /// A Service as the gateway card needs it: metadata (annotations), type, ports, load balancer.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 pub struct ServiceView {
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "gateway_model::gateway_json::deserialize_object_meta"
+    )]
     pub metadata: ObjectMeta,
     pub spec: Option<ServiceSpecView>,
     pub status: Option<ServiceStatusView>,
@@ -139,7 +142,10 @@ pub struct NodeStatusView {
 /// A Node as the NodePort address needs it: labels (control-plane role) and addresses.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 pub struct NodeView {
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "gateway_model::gateway_json::deserialize_object_meta"
+    )]
     pub metadata: ObjectMeta,
     pub status: Option<NodeStatusView>,
 }

@@ -241,22 +241,6 @@ struct GatewayOut<'a> {
     extra: &'a ExtraFields,
 }
 
-#[derive(Deserialize)]
-struct GatewayIn {
-    #[serde(rename = "apiVersion", default)]
-    _api_version: Option<Value>,
-    #[serde(rename = "kind", default)]
-    _kind: Option<Value>,
-    #[serde(default)]
-    metadata: ObjectMeta,
-    #[serde(default)]
-    spec: Option<GatewaySpec>,
-    #[serde(default)]
-    status: Option<GatewayStatus>,
-    #[serde(flatten)]
-    extra: ExtraFields,
-}
-
 impl Serialize for Gateway {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         GatewayOut {
@@ -271,15 +255,12 @@ impl Serialize for Gateway {
     }
 }
 
+/// Decoded by hand from a `serde_json::Value` (see [`crate::gateway_json`]): the same result as
+/// serde's derived decoders, far less wasm on the app's first screen.
 impl<'de> Deserialize<'de> for Gateway {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = GatewayIn::deserialize(deserializer)?;
-        Ok(Gateway {
-            metadata: raw.metadata,
-            spec: raw.spec.unwrap_or_default(),
-            status: raw.status,
-            extra: raw.extra,
-        })
+        let value = Value::deserialize(deserializer)?;
+        crate::gateway_json::gateway_from_value(value).map_err(serde::de::Error::custom)
     }
 }
 

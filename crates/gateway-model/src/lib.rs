@@ -23,6 +23,7 @@ pub mod access_log;
 pub mod config_options;
 pub mod form;
 pub mod gateway;
+pub mod gateway_json;
 pub mod health;
 pub mod json_diff;
 pub mod kubesphere_config;
