@@ -25,7 +25,8 @@ test('enable (NodePort): config values are checked by type, unknown keys only wa
   await dialog.getByTestId('config-add').click();
   await expect(dialog.getByTestId('config-add')).toBeDisabled(); // an empty row exists
   await dialog.getByTestId('config-key').nth(0).fill('proxy-body-size');
-  await expect(dialog.getByTestId('config-hint')).toContainText('size');
+  // the type is named through the catalogue, not by its Rust name
+  await expect(dialog.getByTestId('config-hint')).toContainText('a size such as 8k or 1m');
   await dialog.getByTestId('config-value').nth(0).fill('big');
   await expect(dialog.getByTestId('field-message')).toContainText('“big” is not a valid value for proxy-body-size');
   await expect(dialog.getByTestId('dialog-ok')).toBeDisabled();

@@ -134,3 +134,34 @@ test('429 more often than the app retries: the server message is shown, not a sp
   await page.goto(env.url + '/clusters/gateways');
   await expect(page.getByTestId('inline-error')).toContainText('too many requests', { timeout: 20_000 });
 });
+
+test('the creator lookup failing is an error, not a gateway without its creator; the retry has it', async ({ page }) => {
+  const env = await launch({ scenario: 'empty', faults: 'fail=POST /apis/authentication.k8s.io/v1/selfsubjectreviews:1' });
+  await page.goto(env.url + '/clusters/gateways');
+  await page.getByTestId('enable-gateway').click();
+  const dialog = page.getByTestId('gateway-dialog');
+  await dialog.getByTestId('dialog-ok').click();
+  await expect(dialog.getByTestId('form-error')).toContainText('injected fault');
+  expect((await kubectl(env.cluster, ['get', 'gateways', '-n', CS, '-o', 'name'])).trim()).toBe('');
+  await dialog.getByTestId('dialog-ok').click();
+  await expect(dialog).toHaveCount(0);
+  const gw = JSON.parse(await kubectl(env.cluster, ['get', 'gateway', '-n', CS, CLUSTER_GW, '-o', 'json']));
+  expect(gw.metadata.annotations['kubesphere.io/creator']).toBe('admin');
+});
+
+test('permission reviews still in flight are cancelled when their page goes away', async ({ page }) => {
+  const env = await launch({ scenario: 'nodeport' });
+  // the reviews get no answer until the page is left
+  await page.route('**/selfsubjectaccessreviews', () => {});
+  const reviews = [];
+  const cancelled = [];
+  page.on('request', (r) => { if (r.url().includes('selfsubjectaccessreviews')) reviews.push(r); });
+  page.on('requestfailed', (r) => { if (r.url().includes('selfsubjectaccessreviews')) cancelled.push(r.failure()?.errorText); });
+  await page.goto(env.url + '/clusters/gateways');
+  await expect(page.getByTestId('gateway-card')).toBeVisible();
+  await expect.poll(() => reviews.length).toBe(3);
+  await page.getByTestId('project-picker').selectOption('demo');
+  await expect(page).toHaveURL(/\/projects\/demo\/gateways$/);
+  await expect.poll(() => cancelled.length).toBeGreaterThanOrEqual(3);
+  expect(cancelled.slice(0, 3).every((e) => /abort/i.test(e ?? ''))).toBe(true);
+});

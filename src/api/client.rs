@@ -57,7 +57,16 @@ impl Deadline {
             )
             .ok();
         let forward = outer.map(|outer| {
-            let forward: js_sys::Function = abort.bind0(&controller).unchecked_into();
+            // Bound with its reason: as an event listener it would otherwise be called with the
+            // `abort` Event, which then becomes the reason fetch rejects with — not an Error,
+            // and gloo-net panics on that. An AbortError is what an abort without reason gives.
+            let reason = web_sys::DomException::new_with_message_and_name(
+                "the view that made the request went away",
+                "AbortError",
+            )
+            .map(JsValue::from)
+            .unwrap_or_else(|_| js_sys::Error::new("AbortError").into());
+            let forward: js_sys::Function = abort.bind1(&controller, &reason).unchecked_into();
             if outer.aborted() {
                 controller.abort();
             }

@@ -259,5 +259,14 @@ mod tests {
         assert!(e.is_unreachable());
         assert_eq!(e.url(), "/k8s/api");
         assert_eq!(e.message(Locale::En), "Network error: Failed to fetch");
+        // no reason from the browser: a translated sentence, never a JsValue's Debug form
+        let silent = ApiError::Network {
+            url: "/k8s/api".into(),
+            message: String::new(),
+        };
+        assert_eq!(
+            silent.message(Locale::Zh),
+            "网络错误：连接失败，浏览器未给出原因。"
+        );
     }
 }
