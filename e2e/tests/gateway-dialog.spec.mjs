@@ -304,3 +304,17 @@ test('the Manage menu works from the keyboard and closes when the page moves', a
   await page.setViewportSize({ width: 1200, height: 800 });
   await expect(menu).toHaveCount(0);
 });
+
+test('in Chinese the option hints are Chinese, and the ingress-nginx summary is marked as English', async ({ page }) => {
+  const env = await launch({ scenario: 'empty' });
+  await page.addInitScript(() => localStorage.setItem('gateway-console.locale', 'zh'));
+  await page.goto(env.url + '/clusters/gateways');
+  await page.getByTestId('enable-gateway').click();
+  const dialog = page.getByTestId('gateway-dialog');
+  await dialog.getByTestId('config-add').click();
+  await dialog.getByTestId('config-key').last().fill('proxy-body-size');
+  const hint = dialog.getByTestId('config-hint');
+  await expect(hint).toContainText('大小');
+  await expect(hint).toContainText('英文说明：');
+  await expect(hint).not.toContainText('size ·');
+});
