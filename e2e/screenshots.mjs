@@ -4,12 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium as pw } from '@playwright/test';
 import { chromium } from './playwright.config.mjs';
-import { ROOT, freePort, launch, startApp, stopAll, stopAllOnSignals } from './harness.mjs';
+import { ROOT, freePort, kubectl, launch, startApp, stopAll, stopAllOnSignals } from './harness.mjs';
 
 stopAllOnSignals();
 
 const out = path.join(ROOT, 'e2e', 'screenshots');
 fs.mkdirSync(out, { recursive: true });
+const DETAILS = '/gateways/kubesphere-controls-system/kubesphere-router-kubesphere-system';
 const pages = [
   { name: 'cluster-gateway', scenario: 'nodeport', path: '/clusters/gateways', wait: 'gateway-card' },
   { name: 'cluster-gateway-empty', scenario: 'empty', path: '/clusters/gateways', wait: 'empty-state' },
@@ -53,7 +54,26 @@ const pages = [
     name: 'legacy-update', scenario: 'legacy', path: '/projects/legacy/gateways', wait: 'legacy-update',
     act: async (page) => { await page.getByTestId('legacy-update').click(); },
   },
-  { name: 'gateway-details', scenario: 'hostile', path: '/gateways/kubesphere-controls-system/kubesphere-router-kubesphere-system', wait: 'details-config' },
+  { name: 'gateway-details', scenario: 'hostile', path: `${DETAILS}`, wait: 'replicas-card' },
+  { name: 'details-hostile-config', scenario: 'hostile', path: `${DETAILS}/gateway-configs`, wait: 'config-row' },
+  { name: 'details-hostile-events', scenario: 'hostile', path: `${DETAILS}/events`, wait: 'events-panel' },
+  {
+    name: 'details-resource-status', scenario: 'nodeport', path: `${DETAILS}/resource-status`, wait: 'pod-row',
+    act: async (page) => {
+      await page.getByTestId('pod-expand').first().click();
+      await page.getByTestId('replicas-plus').click();
+    },
+  },
+  {
+    name: 'details-config-drift', scenario: 'nodeport', path: `${DETAILS}/gateway-configs`, wait: 'config-row',
+    setup: async (env) => {
+      await kubectl(env.cluster, ['patch', 'configmap', '-n', 'kubesphere-controls-system', 'kubesphere-router-kubesphere-system', '--type=merge',
+        '-p', JSON.stringify({ data: { 'worker-processes': '8', 'hand-edited': 'true' } })]);
+    },
+  },
+  { name: 'details-events', scenario: 'nodeport', path: `${DETAILS}/events`, wait: 'events-panel' },
+  { name: 'details-metadata', scenario: 'nodeport', path: `${DETAILS}/metadata`, wait: 'yaml-view' },
+  { name: 'details-viewer', scenario: 'nodeport', as: 'viewer', path: `${DETAILS}/resource-status`, wait: 'replicas-denied' },
   { name: 'project-enable-blocked', scenario: 'nodeport', path: '/projects/demo/gateways', wait: 'enable-reason' },
   { name: 'legacy-table', scenario: 'legacy', path: '/clusters/gateways?tab=project', wait: 'legacy-row' },
   { name: 'legacy-check-failed', scenario: 'legacy', faults: 'fail=ks-router', path: '/projects/legacy/gateways', wait: 'enable-reason' },
@@ -64,7 +84,9 @@ try {
   // `node screenshots.mjs enable-dialog manage-menu`: only these
   const only = process.argv.slice(2);
   for (const p of pages.filter((x) => !only.length || only.includes(x.name))) {
-    const url = p.scenario ? (await launch({ scenario: p.scenario, as: p.as ?? 'admin', faults: p.faults ?? '' })).url : (await startApp(`http://127.0.0.1:${await freePort()}`)).url;
+    const env = p.scenario ? await launch({ scenario: p.scenario, as: p.as ?? 'admin', faults: p.faults ?? '' }) : null;
+    const url = env ? env.url : (await startApp(`http://127.0.0.1:${await freePort()}`)).url;
+    if (p.setup) await p.setup(env);
     for (const theme of ['light', 'dark']) {
       for (const lang of ['en', 'zh']) {
         const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });

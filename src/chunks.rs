@@ -56,6 +56,7 @@ pub mod parts {
     use crate::components::disable_dialog::{DisableDialog, DisableTarget};
     use crate::components::gateway_dialog::{DialogTarget, GatewayDialog};
     use crate::components::legacy_update::LegacyUpdateDialog;
+    use crate::pages::gateway_details::DetailsContext;
     use gateway_model::legacy::LegacyGateway;
 
     split_point!(gateway_dialog =>
@@ -67,8 +68,8 @@ pub mod parts {
 
     split_point!(disable_dialog =>
         /// The Disable dialog (typed-name confirmation, one or many gateways).
-        pub fn disable_dialog(targets: Vec<DisableTarget>, on_close: Callback<()>) {
-            view! { <DisableDialog targets on_close/> }
+        pub fn disable_dialog(targets: Vec<DisableTarget>, then: Option<String>, on_close: Callback<()>) {
+            view! { <DisableDialog targets then on_close/> }
         }
     );
 
@@ -99,9 +100,37 @@ pub mod parts {
     );
 
     split_point!(gateway_details =>
-        /// The gateway details page.
+        /// The gateway details page (header and tab bar).
         pub fn gateway_details_page() {
             view! { <crate::pages::gateway_details::GatewayDetailsPage/> }
+        }
+    );
+
+    split_point!(details_resource_status =>
+        /// Details → Resource Status: replicas, ports, live pods.
+        pub fn details_resource_status(context: DetailsContext) {
+            view! { <crate::pages::gateway_details::resource_status::ResourceStatusTab context/> }
+        }
+    );
+
+    split_point!(details_configuration =>
+        /// Details → Configuration Options: catalogue checks and drift.
+        pub fn details_configuration(context: DetailsContext) {
+            view! { <crate::pages::gateway_details::configuration::ConfigurationTab context/> }
+        }
+    );
+
+    split_point!(details_events =>
+        /// Details → Events.
+        pub fn details_events(context: DetailsContext) {
+            view! { <crate::pages::gateway_details::events::EventsTab context/> }
+        }
+    );
+
+    split_point!(details_metadata =>
+        /// Details → Metadata: annotations, labels, YAML.
+        pub fn details_metadata(context: DetailsContext) {
+            view! { <crate::pages::gateway_details::metadata::MetadataTab context/> }
         }
     );
 }

@@ -49,9 +49,42 @@ pub fn short_rfc3339(text: &str) -> Option<String> {
     .then(|| format!("{date} {minutes}"))
 }
 
+/// Age as kubectl words it: `45s`, `12m`, `5h`, `3d` (negative clock skew reads as `0s`).
+pub fn age(seconds: i64) -> String {
+    let s = seconds.max(0);
+    match s {
+        0..=119 => format!("{s}s"),
+        120..=7_199 => format!("{}m", s / 60),
+        7_200..=172_799 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
+    }
+}
+
+/// Seconds since `time` (RFC 3339), at `now_ms` (milliseconds since the epoch).
+pub fn seconds_since(time: &str, now_ms: f64) -> Option<i64> {
+    let t = gateway_model::gateway_json::parse_time(time)?;
+    Some((now_ms / 1000.0) as i64 - t.0.as_second())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ages_like_kubectl() {
+        assert_eq!(age(-5), "0s");
+        assert_eq!(age(45), "45s");
+        assert_eq!(age(119), "119s");
+        assert_eq!(age(120), "2m");
+        assert_eq!(age(7_199), "119m");
+        assert_eq!(age(7_200), "2h");
+        assert_eq!(age(200_000), "2d");
+        assert_eq!(
+            seconds_since("2026-01-01T00:00:00Z", 1_767_225_660_000.0),
+            Some(60)
+        );
+        assert_eq!(seconds_since("<b>", 0.0), None);
+    }
 
     #[test]
     fn short_rfc3339_cuts_to_minutes() {

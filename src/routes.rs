@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Routes};
 use leptos_router::path;
 
+use gateway_model::names::GatewayScope;
+
 use crate::chunks::{parts, OnDemand};
 use crate::pages::cluster_gateways::ClusterGatewaysPage;
 use crate::pages::not_found::NotFoundPage;
@@ -22,9 +24,74 @@ pub fn project_gateways(project: &str) -> String {
     format!("/projects/{project}/gateways")
 }
 
-/// The details page of the gateway `name` in `namespace`.
+/// The details page of the gateway `name` in `namespace` (on its default tab).
 pub fn gateway_details(namespace: &str, name: &str) -> String {
     format!("/gateways/{namespace}/{name}")
+}
+
+/// The details page of a gateway on `tab`.
+pub fn gateway_details_tab(namespace: &str, name: &str, tab: DetailsTab) -> String {
+    format!("/gateways/{namespace}/{name}/{}", tab.slug())
+}
+
+/// Where a gateway lives in the console (the details page's breadcrumb): the cluster gateway on
+/// the cluster page's Cluster Gateway tab, a project gateway on its project's page.
+pub fn gateway_home(scope: &GatewayScope) -> String {
+    match scope {
+        GatewayScope::Cluster => cluster_gateways_tab("cluster"),
+        GatewayScope::Project(project) => project_gateways(project),
+    }
+}
+
+/// The tabs of the details page, in the tab bar's order. The tab is the last path segment, so
+/// deep links and Back/Forward work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DetailsTab {
+    ResourceStatus,
+    ConfigurationOptions,
+    Events,
+    Metadata,
+}
+
+impl DetailsTab {
+    pub const ALL: [DetailsTab; 4] = [
+        DetailsTab::ResourceStatus,
+        DetailsTab::ConfigurationOptions,
+        DetailsTab::Events,
+        DetailsTab::Metadata,
+    ];
+
+    /// The tab shown at the bare details path (Monitoring once it exists, as in KubeSphere).
+    pub const DEFAULT: DetailsTab = DetailsTab::ResourceStatus;
+
+    /// The path segment (KubeSphere's own where it has the tab).
+    pub fn slug(self) -> &'static str {
+        match self {
+            DetailsTab::ResourceStatus => "resource-status",
+            DetailsTab::ConfigurationOptions => "gateway-configs",
+            DetailsTab::Events => "events",
+            DetailsTab::Metadata => "metadata",
+        }
+    }
+
+    /// The tab of a path segment; `None` (the bare path) is the default tab; an unknown
+    /// segment is an error.
+    pub fn parse(segment: Option<&str>) -> Option<DetailsTab> {
+        match segment {
+            None | Some("") => Some(DetailsTab::DEFAULT),
+            Some(s) => DetailsTab::ALL.into_iter().find(|t| t.slug() == s),
+        }
+    }
+
+    /// The i18n key of the tab's label.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            DetailsTab::ResourceStatus => "RESOURCE_STATUS",
+            DetailsTab::ConfigurationOptions => "CONFIGURATION_OPTIONS",
+            DetailsTab::Events => "EVENTS",
+            DetailsTab::Metadata => "METADATA",
+        }
+    }
 }
 
 /// True on the pages under Cluster.
@@ -49,7 +116,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/") view=|| view! { <Redirect path=CLUSTER_GATEWAYS/> }/>
             <Route path=path!("/clusters/gateways") view=ClusterGatewaysPage/>
             <Route path=path!("/projects/:project/gateways") view=|| view! { <OnDemand load=parts::project_page/> }/>
-            <Route path=path!("/gateways/:namespace/:name") view=|| view! { <OnDemand load=parts::gateway_details_page/> }/>
+            <Route path=path!("/gateways/:namespace/:name/:tab?") view=|| view! { <OnDemand load=parts::gateway_details_page/> }/>
         </Routes>
     }
 }
@@ -77,6 +144,23 @@ mod tests {
         assert_eq!(project_in_path(CLUSTER_GATEWAYS), None);
         assert_eq!(project_in_path("/"), None);
         assert!(is_cluster_path(&cluster_gateways_tab("cluster")));
+        assert_eq!(
+            gateway_details_tab("ns", "gw", DetailsTab::ConfigurationOptions),
+            "/gateways/ns/gw/gateway-configs"
+        );
+        assert_eq!(
+            gateway_home(&GatewayScope::Cluster),
+            "/clusters/gateways?tab=cluster"
+        );
+        assert_eq!(
+            gateway_home(&GatewayScope::Project("demo".into())),
+            "/projects/demo/gateways"
+        );
+        for tab in DetailsTab::ALL {
+            assert_eq!(DetailsTab::parse(Some(tab.slug())), Some(tab));
+        }
+        assert_eq!(DetailsTab::parse(None), Some(DetailsTab::DEFAULT));
+        assert_eq!(DetailsTab::parse(Some("nope")), None);
         assert!(!is_cluster_path(&project_gateways("demo")));
     }
 }

@@ -16,8 +16,12 @@ use crate::state::actions::{DialogTarget, DisableTarget};
 pub enum HostedDialog {
     /// Enable (create) or Edit a gateway.
     Gateway(DialogTarget),
-    /// Disable one or several gateways.
-    Disable(Vec<DisableTarget>),
+    /// Disable one or several gateways; after success, go to the path `then` (the details page
+    /// of a disabled gateway has nothing left to show).
+    Disable {
+        targets: Vec<DisableTarget>,
+        then: Option<String>,
+    },
 }
 
 /// The host's handle: openers call [`DialogHost::open`].
@@ -90,9 +94,9 @@ fn HostedDialogs(host: DialogHost) -> impl IntoView {
                     />
                 }
                 .into_any(),
-                HostedDialog::Disable(targets) => view! {
+                HostedDialog::Disable { targets, then } => view! {
                     <OnDemand
-                        load=move || parts::disable_dialog(targets.clone(), on_close)
+                        load=move || parts::disable_dialog(targets.clone(), then.clone(), on_close)
                         placeholder=Placeholder::Floating
                         on_dismiss=on_close
                     />

@@ -36,7 +36,19 @@ pub fn is_confirmed(typed: &str, targets: &[DisableTarget]) -> bool {
 }
 
 #[component]
-pub fn DisableDialog(targets: Vec<DisableTarget>, on_close: Callback<()>) -> impl IntoView {
+pub fn DisableDialog(
+    targets: Vec<DisableTarget>,
+    on_close: Callback<()>,
+    /// Where to go after a success (the disabled gateway's details page has nothing left).
+    #[prop(optional, into)]
+    then: MaybeProp<String>,
+) -> impl IntoView {
+    // (only with a destination: component tests render the dialog without a router)
+    let then = then.get_untracked();
+    let navigate = then
+        .is_some()
+        .then(|| StoredValue::new_local(leptos_router::hooks::use_navigate()));
+    let then = StoredValue::new(then);
     let client = use_client();
     let i18n = use_i18n();
     let toaster = ToasterInjection::expect_context();
@@ -69,7 +81,15 @@ pub fn DisableDialog(targets: Vec<DisableTarget>, on_close: Callback<()>) -> imp
             let closed = busy.try_set(false).is_some();
             if failed.is_empty() {
                 toast_success(toaster, translate(locale, "DISABLE_SUCCESSFUL", &[]));
+                // (read before closing: closing disposes the dialog's values)
+                let go = then
+                    .try_get_value()
+                    .flatten()
+                    .zip(navigate.and_then(|n| n.try_get_value()));
                 open.try_set(false);
+                if let Some((path, navigate)) = go {
+                    navigate(&path, Default::default());
+                }
             } else if closed {
                 let text = failed
                     .iter()

@@ -177,11 +177,11 @@ pub fn ManageMenu(
                     >{move || t("VIEW_DETAILS")}</A>
                     {item("patch", "EDIT", "manage-edit", Callback::new(move |_| {
                         let gateway = Box::new(gateway.get_untracked());
-                        dialogs.open(HostedDialog::Gateway(DialogTarget::Edit { gateway }));
+                        dialogs.open(HostedDialog::Gateway(DialogTarget::Edit { gateway, focus_config: false }));
                     }))}
                     {item("delete", "DISABLE", "manage-disable", Callback::new(move |_| {
                         let target = DisableTarget::of(&gateway.get_untracked());
-                        dialogs.open(HostedDialog::Disable(vec![target]));
+                        dialogs.open(HostedDialog::Disable { targets: vec![target], then: None });
                     }))}
                 </div>
             </Show>

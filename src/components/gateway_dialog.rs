@@ -13,6 +13,7 @@ use gateway_model::providers::PROVIDERS;
 use gateway_model::validation::{errors_from_status, FieldError, FormField};
 use leptos::prelude::*;
 use thaw::{Button, ButtonAppearance, ButtonType, ToasterInjection};
+use wasm_bindgen::JsCast;
 
 use crate::api::use_client;
 use crate::api::ApiError;
@@ -117,12 +118,19 @@ pub fn GatewayDialog(target: DialogTarget, on_close: Callback<()>) -> impl IntoV
     let open = RwSignal::new(true);
     let (initial_form, base) = match &target {
         DialogTarget::Create { scope, .. } => (GatewayForm::new_for(scope), None),
-        DialogTarget::Edit { gateway } => (
+        DialogTarget::Edit { gateway, .. } => (
             GatewayForm::from_gateway(gateway),
             Some((**gateway).clone()),
         ),
     };
     let is_edit = base.is_some();
+    let focus_config = matches!(
+        &target,
+        DialogTarget::Edit {
+            focus_config: true,
+            ..
+        }
+    );
     let form = RwSignal::new(initial_form);
     let base = RwSignal::new(base);
     let server_errors = RwSignal::new(Vec::<FieldError>::new());
@@ -239,6 +247,12 @@ pub fn GatewayDialog(target: DialogTarget, on_close: Callback<()>) -> impl IntoV
             .collect::<Vec<_>>()
     });
     let is_lb = move || form.with(|f| f.access_mode == AccessMode::LoadBalancer);
+    // Edit from the Configuration Options tab: the dialog opens scrolled to the options, the
+    // first one focused
+    let config_section = NodeRef::<leptos::html::Div>::new();
+    if focus_config {
+        focus_section(config_section, 20);
+    }
     let title = move || {
         if is_edit {
             let name = base.with(|b| b.as_ref().map(|g| g.name().to_string()).unwrap_or_default());
@@ -356,7 +370,7 @@ pub fn GatewayDialog(target: DialogTarget, on_close: Callback<()>) -> impl IntoV
                     />
                 </div>
             </Show>
-            <div class="form-field">
+            <div class="form-field" node_ref=config_section data-testid="dialog-config-section">
                 <span class="form-field__label">{move || t("CONFIGURATION_OPTIONS")}</span>
                 <p class="form-field__tip">{move || t("CONFIGURATION_OPTIONS_TIP")}</p>
                 <KeyValueEditor
@@ -389,6 +403,23 @@ pub fn GatewayDialog(target: DialogTarget, on_close: Callback<()>) -> impl IntoV
             </div>
         </ModalForm>
     }
+}
+
+/// Scrolls to `section` and focuses its first input once the dialog has drawn it (the dialog
+/// opens with a transition: up to `frames` animation frames).
+fn focus_section(section: NodeRef<leptos::html::Div>, frames: u32) {
+    request_animation_frame(move || match section.try_get_untracked() {
+        Some(Some(el)) => {
+            el.scroll_into_view();
+            if let Ok(Some(input)) = el.query_selector("input") {
+                if let Ok(input) = input.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = input.focus();
+                }
+            }
+        }
+        Some(None) if frames > 0 => focus_section(section, frames - 1),
+        _ => {}
+    });
 }
 
 /// "Someone else changed this gateway": their changes, and the overlaps where the user's value

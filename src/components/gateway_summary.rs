@@ -37,6 +37,9 @@ pub fn GatewaySummary(
     /// The Manage menu (or other actions), shown in the header.
     #[prop(optional)]
     children: Option<ChildrenFn>,
+    /// The details page's header: also the scope and the update time.
+    #[prop(optional)]
+    details: bool,
 ) -> impl IntoView {
     let deployment = Memo::new(move |_| workloads.and_then(|w| w.deployment_now()));
     let service = Memo::new(move |_| workloads.and_then(|w| w.service_now()));
@@ -149,6 +152,20 @@ pub fn GatewaySummary(
                     <dt>{move || t("CREATION_TIME")}</dt>
                     <dd>{move || gateway.with(|g| crate::format::timestamp(g.metadata.creation_timestamp.as_ref())).unwrap_or_else(|| t("NONE"))}</dd>
                 </div>
+                {details.then(|| view! {
+                    <div>
+                        <dt>{move || t("UPDATE_TIME")}</dt>
+                        <dd data-testid="gateway-update-time">{move || gateway.with(|g| crate::format::timestamp(g.update_time().as_ref())).unwrap_or_else(|| t("UNKNOWN"))}</dd>
+                    </div>
+                    <div>
+                        <dt>{move || t("SCOPE")}</dt>
+                        <dd data-testid="gateway-scope">{move || match gateway.with(|g| g.scope()) {
+                            Some(gateway_model::names::GatewayScope::Cluster) => t("SCOPE_CLUSTER"),
+                            Some(gateway_model::names::GatewayScope::Project(p)) => tr("SCOPE_PROJECT", &[("project", &p)]),
+                            None => t("UNKNOWN"),
+                        }}</dd>
+                    </div>
+                })}
             </dl>
             {move || {
                 let list = urls();

@@ -126,7 +126,10 @@ pub fn ProjectGatewayTable(
                 .collect()
         });
         if !targets.is_empty() {
-            dialogs.open(HostedDialog::Disable(targets));
+            dialogs.open(HostedDialog::Disable {
+                targets,
+                then: None,
+            });
         }
     };
     let header = move |key: SortKey, label: &'static str| {

@@ -24,8 +24,12 @@ pub enum DialogTarget {
         scope: GatewayScope,
         working_namespace: Option<String>,
     },
-    /// Edit this gateway (a snapshot: the edit base until a conflict moves it).
-    Edit { gateway: Box<Gateway> },
+    /// Edit this gateway (a snapshot: the edit base until a conflict moves it); with
+    /// `focus_config`, opened on its Configuration Options.
+    Edit {
+        gateway: Box<Gateway>,
+        focus_config: bool,
+    },
 }
 
 /// The result of a save.
@@ -81,7 +85,7 @@ pub async fn save_gateway(
                 Err(e) => SaveOutcome::Failed(e),
             }
         }
-        DialogTarget::Edit { gateway } => {
+        DialogTarget::Edit { gateway, .. } => {
             let original = base.unwrap_or(gateway);
             if !form.has_changes(original) {
                 return SaveOutcome::Unchanged;
@@ -105,6 +109,49 @@ pub async fn save_gateway(
                 }
                 Err(e) => SaveOutcome::Failed(e),
             }
+        }
+    }
+}
+
+/// The result of a scale.
+#[derive(Clone, Debug)]
+pub enum ScaleOutcome {
+    /// Stored; the server's object.
+    Scaled(Box<Gateway>),
+    /// Someone else changed the replicas since the user looked: nothing was written.
+    ChangedMeanwhile { now: i32 },
+    /// Refused or failed (403, 422, …).
+    Failed(ApiError),
+}
+
+/// Sets `spec.deployment.replicas` of the **Gateway** to `target` with a merge patch guarded by
+/// the resourceVersion the user saw (never the Deployment: the operator would revert that). A
+/// conflict caused by a change elsewhere (the operator writes status all the time) is retried on
+/// the latest version; one that changed the replicas is reported, not overwritten.
+pub async fn scale_gateway(client: &KubeClient, seen: &Gateway, target: i32) -> ScaleOutcome {
+    let (namespace, name) = (seen.namespace().to_string(), seen.name().to_string());
+    let mut version = seen.resource_version().map(str::to_string);
+    let seen_replicas = seen.desired_replicas();
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let patch = serde_json::json!({
+            "metadata": {"resourceVersion": version},
+            "spec": {"deployment": {"replicas": target}},
+        });
+        match patch_gateway(client, &namespace, &name, &patch).await {
+            Ok(g) => return ScaleOutcome::Scaled(Box::new(g)),
+            Err(e) if e.is_conflict() && attempts >= 3 => return ScaleOutcome::Failed(e),
+            Err(e) if e.is_conflict() => match get_gateway(client, &namespace, &name).await {
+                Ok(latest) if latest.desired_replicas() != seen_replicas => {
+                    return ScaleOutcome::ChangedMeanwhile {
+                        now: latest.desired_replicas(),
+                    }
+                }
+                Ok(latest) => version = latest.resource_version().map(str::to_string),
+                Err(e) => return ScaleOutcome::Failed(e),
+            },
+            Err(e) => return ScaleOutcome::Failed(e),
         }
     }
 }

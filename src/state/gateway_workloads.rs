@@ -132,6 +132,23 @@ impl GatewayWorkloads {
             .with(|c| c.get(&ns, &name).map(DeploymentView::to_deployment))
     }
 
+    /// The InternalIP of the node `node` (from the node list), if known.
+    pub fn node_internal_ip(&self, node: &str) -> Option<String> {
+        self.shared.nodes.with(|nodes| {
+            let nodes = nodes.as_ref()?.as_ref().ok()?;
+            let node = nodes
+                .iter()
+                .find(|n| n.metadata.name.as_deref() == Some(node))?;
+            node.status
+                .as_ref()?
+                .addresses
+                .as_ref()?
+                .iter()
+                .find(|a| a.type_ == "InternalIP")
+                .map(|a| a.address.clone())
+        })
+    }
+
     /// True once the Services have been listed.
     pub fn services_listed(&self) -> bool {
         self.shared.services.listed.get()

@@ -1,6 +1,7 @@
 //! Reactive caches fed by list+watch. Pages read them; nobody polls.
 
 pub mod actions;
+pub mod config_map_view;
 pub mod deployment_view;
 pub mod gateway_workloads;
 pub mod gateways;

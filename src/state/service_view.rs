@@ -9,6 +9,7 @@ use k8s_openapi::api::core::v1::{
     ServiceSpec, ServiceStatus,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use k8s_openapi::{
     ClusterResourceScope, ListableResource, Metadata, NamespaceResourceScope, Resource,
 };
@@ -23,6 +24,8 @@ pub struct PortView {
     #[serde(default)]
     pub port: i32,
     pub node_port: Option<i32>,
+    #[serde(default)]
+    pub target_port: Option<IntOrString>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -76,6 +79,7 @@ impl ServiceView {
                             protocol: p.protocol.clone(),
                             port: p.port,
                             node_port: p.node_port,
+                            target_port: p.target_port.clone(),
                             ..ServicePort::default()
                         })
                         .collect()

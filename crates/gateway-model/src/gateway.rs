@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::ResourceRequirements;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -423,6 +423,26 @@ impl Gateway {
             .unwrap_or_default()
     }
 
+    /// When the gateway last changed, for "Update Time": the latest `managedFields` time (every
+    /// write records one), else the latest condition transition, else `None`. Not "now", as
+    /// KubeSphere shows.
+    pub fn update_time(&self) -> Option<Time> {
+        let written = self
+            .metadata
+            .managed_fields
+            .iter()
+            .flatten()
+            .filter_map(|m| m.time.clone())
+            .max_by_key(|t| t.0);
+        written.or_else(|| {
+            self.conditions()
+                .iter()
+                .filter_map(|c| c.last_transition_time.as_deref())
+                .filter_map(crate::gateway_json::parse_time)
+                .max_by_key(|t| t.0)
+        })
+    }
+
     /// The object as JSON (with `apiVersion`/`kind`).
     pub fn to_value(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
@@ -623,5 +643,41 @@ pub(crate) mod tests {
         assert!(
             matches!(ev, kube_core::WatchEvent::Modified(g) if g.scope() == Some(GatewayScope::Cluster))
         );
+    }
+
+    #[test]
+    fn update_time_is_the_last_write_else_the_last_transition() {
+        let mut v = cluster_example();
+        v["metadata"]["managedFields"] = json!([
+            {"manager": "kubectl", "operation": "Update", "time": "2026-01-02T03:04:05Z"},
+            {"manager": "ks-controller-manager", "operation": "Update", "subresource": "status", "time": "2026-03-01T00:00:00Z"},
+            {"manager": "old", "operation": "Update"}
+        ]);
+        v["status"]["conditions"] = json!([
+            {"type": "Deployed", "status": "True", "lastTransitionTime": "2027-01-01T00:00:00Z"}
+        ]);
+        let g: Gateway = serde_json::from_value(v.clone()).unwrap();
+        let seconds = |t: Option<Time>| t.map(|t| t.0.as_second());
+        let expected = crate::gateway_json::parse_time("2026-03-01T00:00:00Z");
+        assert_eq!(seconds(g.update_time()), seconds(expected));
+
+        // no managedFields (an old API server): the latest condition transition
+        v["metadata"]
+            .as_object_mut()
+            .unwrap()
+            .remove("managedFields");
+        v["status"]["conditions"] = json!([
+            {"type": "Initialized", "status": "True", "lastTransitionTime": "2026-05-01T00:00:00Z"},
+            {"type": "Deployed", "status": "True", "lastTransitionTime": "2026-06-01T00:00:00Z"},
+            {"type": "Odd", "status": "True", "lastTransitionTime": "<b>not a time</b>"}
+        ]);
+        let g: Gateway = serde_json::from_value(v.clone()).unwrap();
+        let expected = crate::gateway_json::parse_time("2026-06-01T00:00:00Z");
+        assert_eq!(seconds(g.update_time()), seconds(expected));
+
+        // neither: unknown, never "now"
+        v.as_object_mut().unwrap().remove("status");
+        let g: Gateway = serde_json::from_value(v).unwrap();
+        assert_eq!(g.update_time(), None);
     }
 }

@@ -3,6 +3,7 @@
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Node, Service};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::gateway::Gateway;
 use crate::names::CONTROL_PLANE_LABELS;
@@ -277,6 +278,8 @@ pub struct GatewayPort {
     pub port: i32,
     /// Allocated node port, if any.
     pub node_port: Option<i32>,
+    /// Container port (number or name) the traffic goes to, if set.
+    pub target_port: Option<String>,
 }
 
 /// All ports of a Service.
@@ -293,6 +296,10 @@ pub fn service_ports(service: &Service) -> Vec<GatewayPort> {
                     protocol: p.protocol.clone().unwrap_or_else(|| "TCP".to_string()),
                     port: p.port,
                     node_port: p.node_port,
+                    target_port: p.target_port.as_ref().map(|t| match t {
+                        IntOrString::Int(n) => n.to_string(),
+                        IntOrString::String(s) => s.clone(),
+                    }),
                 })
                 .collect()
         })

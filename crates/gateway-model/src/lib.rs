@@ -7,6 +7,7 @@
 //! - [`legacy`]: recognising 3.0/3.1 legacy gateways.
 //! - [`providers`]: load balancer provider catalogue.
 //! - [`config_options`]: ingress-nginx ConfigMap option catalogue.
+//! - [`config_review`]: configured options checked against the catalogue and the rendered ConfigMap (drift).
 //! - [`validation`]: field validation with stable codes; server `422` mapping.
 //! - [`form`]: the Enable/Edit dialog model, merge patches and rebasing.
 //! - [`json_diff`]: merge patches and change lists between JSON documents.
@@ -15,12 +16,16 @@
 //! - [`promql`]: PromQL of the gateway metrics.
 //! - [`kubesphere_config`]: the working namespace from `kubesphere-config`.
 //! - [`project_table`]: search, sort and pages of the Project Gateways table.
+//! - [`pods`], [`events`]: the gateway's pods and Events as the details page shows them.
+//! - [`yaml`]: YAML of an object as typed tokens (for colouring) and text (for download).
 //! - [`reconnect`]: when a watch reconnects, and how long a throttled request waits.
 
 pub mod names;
 
 pub mod access_log;
 pub mod config_options;
+pub mod config_review;
+pub mod events;
 pub mod form;
 pub mod gateway;
 pub mod gateway_json;
@@ -28,9 +33,11 @@ pub mod health;
 pub mod json_diff;
 pub mod kubesphere_config;
 pub mod legacy;
+pub mod pods;
 pub mod project_table;
 pub mod promql;
 pub mod providers;
 pub mod reconnect;
 pub mod validation;
 pub mod watch_cache;
+pub mod yaml;
