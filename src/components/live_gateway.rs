@@ -19,6 +19,15 @@ pub fn LiveGateway(
 ) -> impl IntoView {
     let gateway = Memo::new(move |_| live.cache.with(|c| c.iter().next().cloned()));
     let exists = Memo::new(move |_| gateway.with(Option::is_some));
+    // The last gateway seen: when it goes away this does not change, so nothing in the view
+    // below is notified by the change that disposes it (an effect already scheduled by that
+    // change would read signals of the disposed view, and panic).
+    let current = Memo::new(move |previous: Option<&Gateway>| {
+        gateway
+            .get()
+            .or_else(|| previous.cloned())
+            .unwrap_or_default()
+    });
     view! {
         <div class="tab-toolbar"><SyncBadge state=live.sync/></div>
         {move || {
@@ -29,7 +38,7 @@ pub fn LiveGateway(
                 return view! { <div class="skeleton-card" aria-busy="true"></div> }.into_any();
             }
             if exists.get() {
-                present.run(Signal::derive(move || gateway.get().unwrap_or_default()))
+                present.run(current.into())
             } else {
                 absent.run().into_any()
             }
