@@ -83,7 +83,7 @@ pub fn EventsTab(context: DetailsContext) -> impl IntoView {
                                     <tr class=if warning { "event-row event-row--warning" } else { "event-row" } data-testid="event-row">
                                         <td><span class=if warning { "flag flag--error" } else { "flag flag--info" } data-testid="event-type">{e.type_.clone().unwrap_or_else(|| "Normal".into())}</span></td>
                                         <td data-testid="event-reason">{e.reason.clone().unwrap_or_default()}</td>
-                                        <td class="mono" data-testid="event-object">{e.object()}</td>
+                                        <td class="mono event-object" data-testid="event-object">{e.object()}</td>
                                         <td class="pre" data-testid="event-message">{e.message.clone().unwrap_or_default()}</td>
                                         <td data-testid="event-count">{e.times().to_string()}</td>
                                         <td>{seen(e.first_seen(), now)}</td>
