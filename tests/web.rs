@@ -304,3 +304,60 @@ async fn crash_view_covers_the_page_in_the_page_language_with_a_reload_link() {
     view.parent_element().unwrap().remove();
     html.set_attribute("lang", "en").unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn yaml_view_colours_by_text_spans_folds_managed_fields_and_unfolds_on_click() {
+    use gateway_console::components::yaml_view::{download_text, YamlView};
+    let root = container();
+    let evil = "<img src=x onerror=alert(1)>";
+    let object = serde_json::json!({
+        "apiVersion": "gateway.kubesphere.io/v1alpha1", "kind": "Gateway",
+        "metadata": {"name": "kubesphere-router-demo", "annotations": {"note": evil},
+            "managedFields": [{"manager": "kubectl", "operation": "Update", "fieldsV1": {"f:spec": {}}}]},
+        "spec": {"controller": {"config": {"use-gzip": "true"}}}
+    });
+    let shown = object.clone();
+    let _handle = mount_to(root.clone(), move || {
+        let shown = shown.clone();
+        view! { <Providers><YamlView object=Signal::derive(move || shown.clone()) file_name=Signal::derive(|| "x.yaml".to_string())/></Providers> }
+    });
+    leptos::task::tick().await;
+    let yaml = query(&root, "[data-testid=yaml-view]");
+    let text = yaml.text_content().unwrap();
+    assert!(text.contains(&format!("note: {evil}")), "{text}");
+    assert!(text.contains("use-gzip: \"true\""), "{text}");
+    // cluster text is never markup
+    assert!(yaml.query_selector("img").unwrap().is_none());
+    // managedFields folded at first: its lines are not drawn
+    assert!(text.contains("managedFields:"), "{text}");
+    assert!(!text.contains("manager: kubectl"), "{text}");
+    assert_eq!(
+        yaml.query_selector_all("[data-testid=yaml-folded]")
+            .unwrap()
+            .length(),
+        1
+    );
+    let folded_button: HtmlElement = yaml
+        .query_selector_all("[data-testid=yaml-fold]")
+        .unwrap()
+        .get(2)
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(
+        folded_button.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    folded_button.click();
+    leptos::task::tick().await;
+    let text = query(&root, "[data-testid=yaml-view]")
+        .text_content()
+        .unwrap();
+    assert!(text.contains("manager: kubectl"), "{text}");
+    // the download leaves managedFields out, like kubectl get -o yaml
+    let download = download_text(&object);
+    assert!(!download.contains("managedFields"), "{download}");
+    assert!(
+        download.contains("name: kubesphere-router-demo"),
+        "{download}"
+    );
+}

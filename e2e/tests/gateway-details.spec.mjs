@@ -246,8 +246,10 @@ test('events appear live, newest first, warnings highlighted', async ({ page }) 
   await expect(page.getByTestId('event-row').first()).toBeVisible();
   await expect(page.getByTestId('events-table')).toContainText('Scheduled');
   await kubectl(env.cluster, ['patch', 'gateway', '-n', CS, CLUSTER_GW, '--type=merge', '-p', '{"spec":{"deployment":{"replicas":3}}}']);
-  await expect(page.getByTestId('event-reason').first()).toHaveText(/ScalingReplicaSet|SuccessfulCreate|Scheduled|Pulled|Created|Started|UpgradeSuccessful/, { timeout: 15_000 });
   await expect(page.getByTestId('events-table')).toContainText('Scaled up replica set', { timeout: 15_000 });
+  // newest first
+  const seen = await page.getByTestId('event-row').evaluateAll((rows) => rows.map((r) => r.cells[6].textContent.slice(0, 16)));
+  expect([...seen].sort().reverse()).toEqual(seen);
   // a config the operator refuses: a Warning on the Gateway
   await kubectl(env.cluster, ['patch', 'gateway', '-n', CS, CLUSTER_GW, '--type=merge', '-p', '{"spec":{"controller":{"config":{"use-gzip":"maybe"}}}}']);
   await page.getByTestId('events-warnings-only').check();

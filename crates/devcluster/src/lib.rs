@@ -5,12 +5,14 @@
 //! - [`store`]: the generic object store (RV, conflicts, finalizers, GC, selectors, paging, history).
 //! - [`api`]: HTTP routing, authorization, watch streams; [`table`]: server-side printing.
 //! - [`validation`], [`schema`]: what the API server rejects; [`patch`]: the three patch types.
-//! - [`workloads`]: gateway operator, Deployment/ReplicaSet controllers, kubelet, cloud LB.
+//! - [`workloads`]: gateway operator, Deployment/ReplicaSet controllers, kubelet, cloud LB;
+//!   [`events`]: the core/v1 Events they record.
 //! - [`traffic`], [`logs`], [`metrics`]: ingress-nginx traffic, its access logs and its metrics.
 //! - [`users`], [`faults`], [`scenarios`]: `--as`, `--faults`, `--scenario`.
 
 pub mod api;
 pub mod discovery;
+pub mod events;
 pub mod faults;
 pub mod http_client;
 pub mod logs;
@@ -137,7 +139,7 @@ async fn pod_metrics(
     Path((ns, pod)): Path<(String, String)>,
 ) -> Response {
     match cluster.store.get(registry::id("", "pods"), &ns, &pod) {
-        Ok(p) if p["status"]["phase"] == "Running" => workloads::text_response(
+        Ok(p) if workloads::serving(&p) => workloads::text_response(
             metrics::render(&cluster.workloads, &p),
             "text/plain; version=0.0.4; charset=utf-8",
         ),

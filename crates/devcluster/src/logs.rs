@@ -205,7 +205,26 @@ pub async fn serve(
     };
     let flag = |k: &str| params.get(k).is_some_and(|v| v == "true" || v == "1");
     let previous = flag("previous");
-    let follow = flag("follow") && !previous;
+    // a container that is not running (OOMKilled, CrashLoopBackOff): the kubelet serves the
+    // log of its last instance, which does not grow
+    let stopped = (!cstatus["state"]["running"].is_object()).then(|| {
+        if cstatus["state"]["terminated"].is_object() {
+            cstatus["state"]["terminated"].clone()
+        } else {
+            cstatus["lastState"]["terminated"].clone()
+        }
+    });
+    if let Some(t) = &stopped {
+        if !previous && !t.is_object() {
+            let reason = cstatus["state"]["waiting"]["reason"]
+                .as_str()
+                .unwrap_or("ContainerCreating");
+            return Err(ApiError::bad_request(format!(
+                "container \"{container}\" in pod \"{name}\" is waiting to start: {reason}"
+            )));
+        }
+    }
+    let follow = flag("follow") && !previous && stopped.is_none();
     let timestamps = flag("timestamps");
     let traffic = w.pod_traffic(&pod);
     let now = jiff::Timestamp::now().as_second();
@@ -220,6 +239,16 @@ pub async fn serve(
             )));
         };
         (s - 600, f)
+    } else if let Some(t) = &stopped {
+        let (Some(s), Some(f)) = (
+            t["startedAt"].as_str().and_then(ts),
+            t["finishedAt"].as_str().and_then(ts),
+        ) else {
+            return Err(ApiError::bad_request(format!(
+                "container \"{container}\" in pod \"{name}\" is terminated"
+            )));
+        };
+        (s, f)
     } else {
         let s = cstatus["state"]["running"]["startedAt"]
             .as_str()

@@ -2,10 +2,20 @@
 
 use serde_json::{json, Value};
 
+use crate::events::{Occurrence, Source, GATEWAY_CONTROLLER};
 use crate::registry;
 use crate::schema::gateway_crd;
 use crate::store::{Store, WriteOptions};
 use crate::workloads::Workloads;
+
+/// Markup, script, ANSI colours and a right-to-left override: what the hostile scenario puts in
+/// every free-text field.
+pub const EVIL: &str = "<img src=x onerror=alert(1)><script>alert('xss')</script>\u{1b}[31mRED\u{1b}[0m \u{202e}txet desrever\u{202c}";
+
+/// A very long unbroken value.
+pub fn long_text() -> String {
+    "x".repeat(5000)
+}
 
 pub const SCENARIOS: [(&str, &str); 9] = [
     ("empty", "KubeSphere installed, no gateway enabled"),
@@ -236,8 +246,8 @@ pub fn load(store: &Store, workloads: &Workloads, scenario: &str) -> Result<(), 
             }
         }
         "hostile" => {
-            let evil = "<img src=x onerror=alert(1)><script>alert('xss')</script>\u{1b}[31mRED\u{1b}[0m \u{202e}txet desrever\u{202c}";
-            let long = "x".repeat(5000);
+            let evil = EVIL;
+            let long = long_text();
             s.namespace("xss");
             s.create(
                 "networking.k8s.io",
@@ -269,10 +279,84 @@ pub fn load(store: &Store, workloads: &Workloads, scenario: &str) -> Result<(), 
     workloads
         .loading
         .store(true, std::sync::atomic::Ordering::Relaxed);
+    workloads.events.defer();
     workloads.settle();
     workloads.settle();
+    if scenario == "hostile" {
+        hostile_events(store, workloads);
+    }
+    workloads.events.flush(store);
     workloads
         .loading
         .store(false, std::sync::atomic::Ordering::Relaxed);
     Ok(())
+}
+
+/// Events on the hostile cluster gateway whose every text field carries something a page must
+/// not interpret: markup, template syntax, very long and multi-line text, invisible and
+/// right-to-left characters, extreme counts and times.
+fn hostile_events(store: &Store, workloads: &Workloads) {
+    let gateways = registry::id("gateway.kubesphere.io", "gateways");
+    let Some(gw) = store.try_get(
+        gateways,
+        "kubesphere-controls-system",
+        "kubesphere-router-kubesphere-system",
+    ) else {
+        return;
+    };
+    let evil_source = Source {
+        component: "<b>gateway-controller</b>",
+        host: "<script>alert('host')</script>",
+    };
+    let long = long_text();
+    let mut occurrences = vec![
+        Occurrence::new("Warning", "<img src=x onerror=alert(1)>", EVIL, GATEWAY_CONTROLLER),
+        Occurrence::new(
+            "Normal",
+            "{{7*7}}",
+            "{{7*7}} ${7*7} <%= 7*7 %> #{7*7} {{constructor.constructor('alert(1)')()}} [[${7*7}]]",
+            evil_source,
+        ),
+        Occurrence::new(
+            "Warning",
+            "UpgradeError",
+            format!("failed to upgrade release: {long}"),
+            GATEWAY_CONTROLLER,
+        ),
+        Occurrence::new(
+            "Warning",
+            "ReleaseFailed",
+            format!(
+                "{} ",
+                "the rendered manifest is invalid because a value is much too long; ".repeat(60)
+            ),
+            GATEWAY_CONTROLLER,
+        ),
+        Occurrence::new(
+            "Normal",
+            "Multi\tLine",
+            "first line\nsecond line <b>bold</b>\n\tindented third\r\nCRLF fourth\n\n",
+            GATEWAY_CONTROLLER,
+        ),
+        Occurrence::new(
+            "Normal",
+            "Zero\u{200b}Width\u{200d}",
+            "zero\u{200b}width\u{200c}non\u{200d}joiner\u{feff}bom \u{202e}txet desrever\u{202c} \u{5c0f}\u{660e} \u{645}\u{631}\u{62d}\u{628}\u{627} \u{5e9}\u{5dc}\u{5d5}\u{5dd} \u{1f469}\u{200d}\u{1f469}\u{200d}\u{1f467}",
+            GATEWAY_CONTROLLER,
+        ),
+        Occurrence::new("Custom\u{1b}[31m", "", "", GATEWAY_CONTROLLER),
+    ];
+    // a count near int32's maximum, first seen years ago
+    let mut old = Occurrence::new(
+        "Warning",
+        "BackOff",
+        "counted 2147483647 times since 2015",
+        GATEWAY_CONTROLLER,
+    )
+    .times(2_147_483_647);
+    old.first_timestamp = Some("2015-07-21T00:00:00Z".into());
+    occurrences.push(old);
+    for occ in occurrences {
+        workloads.record(&gw, occ);
+    }
 }

@@ -155,11 +155,20 @@ impl FieldSelector {
 
     pub fn matches(&self, object: &Value) -> bool {
         self.0.iter().all(|(field, eq, value)| {
-            let mut cur = object;
-            for part in field.split('.') {
-                cur = &cur[part];
-            }
-            let actual = cur.as_str().unwrap_or("");
+            let actual = if field == "source" && object["kind"] == "Event" {
+                // an Event's `source` field: its source component, else its reporting controller
+                object["source"]["component"]
+                    .as_str()
+                    .filter(|c| !c.is_empty())
+                    .or(object["reportingComponent"].as_str())
+                    .unwrap_or("")
+            } else {
+                let mut cur = object;
+                for part in field.split('.') {
+                    cur = &cur[part];
+                }
+                cur.as_str().unwrap_or("")
+            };
             (actual == value) == *eq
         })
     }
@@ -180,10 +189,15 @@ pub fn supported_fields(kind: &str) -> &'static [&'static str] {
             "metadata.name",
             "metadata.namespace",
             "involvedObject.kind",
-            "involvedObject.name",
             "involvedObject.namespace",
+            "involvedObject.name",
             "involvedObject.uid",
+            "involvedObject.apiVersion",
+            "involvedObject.resourceVersion",
+            "involvedObject.fieldPath",
             "reason",
+            "reportingComponent",
+            "source",
             "type",
         ],
         "Node" => &["metadata.name", "spec.unschedulable"],
@@ -235,5 +249,16 @@ mod tests {
             f("spec.bogus=x").unwrap_err(),
             "field label not supported: spec.bogus"
         );
+    }
+
+    #[test]
+    fn event_fields() {
+        let kubelet = json!({"kind": "Event", "involvedObject": {"kind": "Pod", "apiVersion": "v1", "fieldPath": "spec.containers{c}"}, "source": {"component": "kubelet", "host": "n1"}, "reportingComponent": "kubelet"});
+        let scheduler = json!({"kind": "Event", "involvedObject": {"kind": "Pod"}, "source": {}, "reportingComponent": "default-scheduler"});
+        let f = |s: &str| FieldSelector::parse(s, supported_fields("Event"), "Event").unwrap();
+        assert!(f("source=kubelet,involvedObject.apiVersion=v1").matches(&kubelet));
+        assert!(f("involvedObject.fieldPath=spec.containers{c}").matches(&kubelet));
+        assert!(f("source=default-scheduler").matches(&scheduler));
+        assert!(!f("source=kubelet").matches(&scheduler));
     }
 }

@@ -340,6 +340,11 @@ impl Store {
         self.get(res, namespace, name).ok()
     }
 
+    pub fn contains(&self, res: ResId, namespace: &str, name: &str) -> bool {
+        self.inner.lock().unwrap().objects[res]
+            .contains_key(&(namespace.to_string(), name.to_string()))
+    }
+
     pub fn count(&self, res: ResId) -> usize {
         self.inner.lock().unwrap().objects[res].len()
     }
@@ -478,7 +483,8 @@ impl Store {
             n & 0xffff,
             (n >> 4) & 0xfff,
             n & 0xfff,
-            n.wrapping_mul(0x9e37_79b9_7f4a)
+            // 12 hex digits: a well-formed UUID
+            n.wrapping_mul(0x9e37_79b9_7f4a) & 0xffff_ffff_ffff
         )
     }
 
@@ -987,7 +993,13 @@ impl Store {
 
     /// Controller-side write: creates or replaces without preconditions, keeping identity.
     /// Returns the stored object (unchanged objects are not rewritten).
-    pub fn put(&self, res_id: ResId, mut obj: Value) -> Value {
+    pub fn put(&self, res_id: ResId, obj: Value) -> Value {
+        self.put_with(res_id, obj, false).0
+    }
+
+    /// [`Store::put`] that also says whether anything was written; with `keep_status` the
+    /// stored object's `status` is kept (a controller that renders only the spec).
+    pub fn put_with(&self, res_id: ResId, mut obj: Value, keep_status: bool) -> (Value, bool) {
         let res = registry::get(res_id);
         let mut inner = self.inner.lock().unwrap();
         obj["apiVersion"] = json!(res.api_version());
@@ -996,9 +1008,19 @@ impl Store {
         match inner.objects[res_id].get(&key).cloned() {
             None => {
                 default_object(&mut inner, res, &mut obj, None);
-                self.insert_new(&mut inner, res_id, obj)
+                (self.insert_new(&mut inner, res_id, obj), true)
             }
             Some(old) => {
+                if keep_status {
+                    match old.get("status") {
+                        Some(st) => obj["status"] = st.clone(),
+                        None => {
+                            if let Some(o) = obj.as_object_mut() {
+                                o.remove("status");
+                            }
+                        }
+                    }
+                }
                 for k in [
                     "uid",
                     "creationTimestamp",
@@ -1017,13 +1039,13 @@ impl Store {
                     }
                 }
                 if obj == old {
-                    return old;
+                    return (old, false);
                 }
                 let rv = Self::next_rv(&mut inner);
                 obj["metadata"]["resourceVersion"] = json!(rv.to_string());
                 Self::store_obj(&mut inner, res_id, key, obj.clone());
                 self.emit(&mut inner, res_id, EventType::Modified, obj.clone());
-                obj
+                (obj, true)
             }
         }
     }

@@ -80,21 +80,28 @@ fn columns(res: &ResourceType) -> Vec<Value> {
             ("Replicas", "integer"),
             ("Age", "string"),
         ],
+        // the API server's printer for core/v1 Events (the wide columns have priority 1)
+        "Event" => &[
+            ("Last Seen", "string"),
+            ("Type", "string"),
+            ("Reason", "string"),
+            ("Object", "string"),
+            ("Subobject", "string"),
+            ("Source", "string"),
+            ("Message", "string"),
+            ("First Seen", "string"),
+            ("Count", "string"),
+            ("Name", "string"),
+        ],
         _ => &[("Name", "string"), ("Age", "string")],
+    };
+    let wide = |kind: &str, n: &str| match kind {
+        "Event" => matches!(n, "Subobject" | "Source" | "First Seen" | "Count" | "Name"),
+        _ => matches!(n, "IP" | "Node" | "Internal-IP"),
     };
     names
         .iter()
-        .map(|(n, t)| {
-            column(
-                n,
-                t,
-                if matches!(*n, "IP" | "Node" | "Internal-IP") {
-                    1
-                } else {
-                    0
-                },
-            )
-        })
+        .map(|(n, t)| column(n, t, if wide(res.kind, n) { 1 } else { 0 }))
         .collect()
 }
 
@@ -111,21 +118,47 @@ fn cells(res: &ResourceType, o: &Value) -> Vec<Value> {
                 .cloned()
                 .unwrap_or_default();
             let total = o["spec"]["containers"].as_array().map_or(0, Vec::len);
-            let ready = statuses.iter().filter(|c| c["ready"] == true).count();
-            let restarts: i64 = statuses
-                .iter()
-                .filter_map(|c| c["restartCount"].as_i64())
-                .sum();
-            let phase = if o["metadata"].get("deletionTimestamp").is_some() {
-                "Terminating".to_string()
-            } else {
-                s(&o["status"]["phase"])
+            // as kubectl's printer: a waiting or terminated container's reason wins
+            let mut ready = 0;
+            let mut restarts = 0;
+            let mut last_restart: Option<String> = None;
+            let mut phase = o["status"]["reason"]
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| s(&o["status"]["phase"]));
+            for c in statuses.iter().rev() {
+                restarts += c["restartCount"].as_i64().unwrap_or(0);
+                if let Some(f) = c["lastState"]["terminated"]["finishedAt"].as_str() {
+                    if last_restart.as_deref().is_none_or(|l| l < f) {
+                        last_restart = Some(f.to_string());
+                    }
+                }
+                if let Some(r) = c["state"]["waiting"]["reason"]
+                    .as_str()
+                    .filter(|r| !r.is_empty())
+                {
+                    phase = r.to_string();
+                } else if let Some(r) = c["state"]["terminated"]["reason"]
+                    .as_str()
+                    .filter(|r| !r.is_empty())
+                {
+                    phase = r.to_string();
+                } else if c["ready"] == true && c["state"]["running"].is_object() {
+                    ready += 1;
+                }
+            }
+            if o["metadata"].get("deletionTimestamp").is_some() {
+                phase = "Terminating".to_string();
+            }
+            let restarts = match last_restart {
+                Some(t) if restarts > 0 => format!("{restarts} ({} ago)", self::age(&t)),
+                _ => restarts.to_string(),
             };
             vec![
                 name,
                 json!(format!("{ready}/{total}")),
                 json!(phase),
-                json!(restarts.to_string()),
+                json!(restarts),
                 age,
                 json!(s(&o["status"]["podIP"])),
                 json!(s(&o["spec"]["nodeName"])),
@@ -247,6 +280,52 @@ fn cells(res: &ResourceType, o: &Value) -> Vec<Value> {
             json!(o["spec"]["deployment"]["replicas"].as_i64().unwrap_or(1)),
             age,
         ],
+        "Event" => {
+            let ts = |v: &Value| v.as_str().filter(|t| !t.is_empty()).map(self::age);
+            let first = ts(&o["firstTimestamp"])
+                .or_else(|| ts(&o["eventTime"]))
+                .unwrap_or_else(|| "<unknown>".into());
+            let last = ts(&o["series"]["lastObservedTime"])
+                .or_else(|| ts(&o["lastTimestamp"]))
+                .unwrap_or_else(|| first.clone());
+            let count = o["series"]["count"]
+                .as_i64()
+                .or(o["count"].as_i64())
+                .filter(|c| *c > 0)
+                .unwrap_or(1);
+            let io = &o["involvedObject"];
+            let kind = io["kind"].as_str().unwrap_or_default().to_lowercase();
+            let object = match io["name"].as_str().filter(|n| !n.is_empty()) {
+                Some(n) => format!("{kind}/{n}"),
+                None => kind,
+            };
+            let either = |a: &Value, b: &Value| {
+                a.as_str()
+                    .filter(|x| !x.is_empty())
+                    .or(b.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let component = either(&o["source"]["component"], &o["reportingComponent"]);
+            let instance = either(&o["source"]["host"], &o["reportingInstance"]);
+            let source = if instance.is_empty() {
+                component
+            } else {
+                format!("{component}, {instance}")
+            };
+            vec![
+                json!(last),
+                json!(o["type"].as_str().unwrap_or_default()),
+                json!(o["reason"].as_str().unwrap_or_default()),
+                json!(object),
+                json!(io["fieldPath"].as_str().unwrap_or_default()),
+                json!(source),
+                json!(o["message"].as_str().unwrap_or_default().trim()),
+                json!(first),
+                json!(count),
+                name,
+            ]
+        }
         _ => vec![name, age],
     }
 }

@@ -3,8 +3,8 @@
 //! kubelet (pods Pending → Running), the cloud load balancer, and the ingress-nginx pods' logs
 //! and metrics.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -17,6 +17,7 @@ use gateway_model::names::{
 use gateway_model::validation::value_matches;
 use serde_json::{json, Value};
 
+use crate::events::{self, kubelet, Occurrence, Recorder, Source};
 use crate::registry;
 use crate::status::ApiError;
 use crate::store::{now, EventType, Store};
@@ -34,7 +35,21 @@ pub struct Workloads {
     pub prometheus: Option<String>,
     /// True while a scenario is being loaded: pods then get a history (restarts, older start).
     pub loading: std::sync::atomic::AtomicBool,
+    /// Where the components record their core/v1 Events.
+    pub events: Recorder,
+    /// (node, image) pairs the kubelet has pulled.
+    pulled: Mutex<HashSet<(String, String)>>,
+    /// uids of the pods whose controller is being OOM-killed in a loop.
+    crashing: Mutex<HashSet<String>>,
 }
+
+/// A controller container whose memory limit is below this gets OOM-killed in a loop.
+pub const OOM_BELOW_BYTES: u64 = 100 * 1024 * 1024;
+/// Crash loop timings at pace 1 (milliseconds): running until the OOM kill, terminated until
+/// the kubelet backs off, back-off until the restart.
+pub const CRASH_RUNNING_MS: u64 = 5_000;
+pub const CRASH_TERMINATED_MS: u64 = 1_000;
+pub const CRASH_BACK_OFF_MS: u64 = 10_000;
 
 struct Ids {
     gateways: usize,
@@ -119,6 +134,166 @@ pub fn config_problem(config: &Value) -> Option<String> {
     None
 }
 
+/// Bytes of a resource quantity (`64Mi`, `100M`, `0.5Gi`, `1e8`, `128974848`).
+pub fn quantity_bytes(q: &str) -> Option<f64> {
+    const SUFFIXES: [(&str, f64); 15] = [
+        ("Ki", 1024.0),
+        ("Mi", 1048576.0),
+        ("Gi", 1073741824.0),
+        ("Ti", 1099511627776.0),
+        ("Pi", 1125899906842624.0),
+        ("Ei", 1152921504606846976.0),
+        ("n", 1e-9),
+        ("u", 1e-6),
+        ("m", 1e-3),
+        ("k", 1e3),
+        ("M", 1e6),
+        ("G", 1e9),
+        ("T", 1e12),
+        ("P", 1e15),
+        ("E", 1e18),
+    ];
+    let q = q.trim();
+    let number = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '.' | '+' | '-'))
+            .then(|| s.parse::<f64>().ok())
+            .flatten()
+            .filter(|n| n.is_finite())
+    };
+    for (suffix, factor) in SUFFIXES {
+        if let Some(n) = q.strip_suffix(suffix).and_then(number) {
+            return Some(n * factor);
+        }
+    }
+    number(q)
+}
+
+/// The containers of `pod` whose memory limit is below [`OOM_BELOW_BYTES`].
+pub fn low_memory_containers(pod: &Value) -> Vec<String> {
+    pod["spec"]["containers"]
+        .as_array()
+        .map(|cs| {
+            cs.iter()
+                .filter(|c| {
+                    c["resources"]["limits"]["memory"]
+                        .as_str()
+                        .map(str::to_string)
+                        .or_else(|| {
+                            c["resources"]["limits"]["memory"]
+                                .as_f64()
+                                .map(|n| n.to_string())
+                        })
+                        .and_then(|m| quantity_bytes(&m))
+                        .is_some_and(|b| b < OOM_BELOW_BYTES as f64)
+                })
+                .filter_map(|c| c["name"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether the pod's containers are all running (a crash-looping one serves nothing).
+pub fn serving(pod: &Value) -> bool {
+    pod["status"]["phase"] == "Running"
+        && pod["status"]["containerStatuses"]
+            .as_array()
+            .is_some_and(|c| c.iter().all(|c| c["state"]["running"].is_object()))
+}
+
+fn oom_prone(pod: &Value) -> bool {
+    !low_memory_containers(pod).is_empty()
+}
+
+fn container_names(pod: &Value) -> Vec<String> {
+    pod["spec"]["containers"]
+        .as_array()
+        .map(|cs| {
+            cs.iter()
+                .filter_map(|c| c["name"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `namespace/name` of the ConfigMap an ingress-nginx pod reads (`--configmap=`).
+fn configmap_of(pod: &Value) -> Option<(String, String)> {
+    let ns = ns_of(pod);
+    pod["spec"]["containers"]
+        .as_array()?
+        .iter()
+        .flat_map(|c| c["args"].as_array().cloned().unwrap_or_default())
+        .find_map(|a| {
+            let v = a.as_str()?.strip_prefix("--configmap=")?;
+            let v = v.replace("$(POD_NAMESPACE)", &ns);
+            let (n, name) = v.split_once('/')?;
+            Some((n.to_string(), name.to_string()))
+        })
+}
+
+fn pod_ref(pod: &Value) -> String {
+    format!(
+        "{}_{}({})",
+        name_of(pod),
+        ns_of(pod),
+        pod["metadata"]["uid"].as_str().unwrap_or_default()
+    )
+}
+
+fn pod_kubelet(pod: &Value) -> Source<'_> {
+    kubelet(pod["spec"]["nodeName"].as_str().unwrap_or("node1"))
+}
+
+fn back_off<'a>(pod: &'a Value, container: &str) -> Occurrence<'a> {
+    Occurrence::new(
+        "Warning",
+        "BackOff",
+        format!(
+            "Back-off restarting failed container {container} in pod {}",
+            pod_ref(pod)
+        ),
+        pod_kubelet(pod),
+    )
+    .container(container)
+}
+
+fn readiness_failed<'a>(pod: &'a Value, container: &str) -> Occurrence<'a> {
+    let ip = pod["status"]["podIP"].as_str().unwrap_or_default();
+    Occurrence::new(
+        "Warning",
+        "Unhealthy",
+        format!("Readiness probe failed: Get \"http://{ip}:{METRICS_PORT}/healthz\": dial tcp {ip}:{METRICS_PORT}: connect: connection refused"),
+        pod_kubelet(pod),
+    )
+    .container(container)
+}
+
+fn reload(times: u64) -> Occurrence<'static> {
+    Occurrence::new(
+        "Normal",
+        "RELOAD",
+        "NGINX reload triggered due to a change in configuration",
+        events::INGRESS_NGINX,
+    )
+    .times(times)
+}
+
+/// Milliseconds as Go prints a `time.Duration` (`4.512s`, `2s`, `1m3.5s`).
+fn go_duration(ms: u64) -> String {
+    let trim = |s: String| {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    };
+    let secs = trim(format!("{}.{:03}", (ms / 1000) % 60, ms % 1000));
+    if ms >= 60_000 {
+        format!("{}m{secs}s", ms / 60_000)
+    } else {
+        format!("{secs}s")
+    }
+}
+
 impl Workloads {
     pub fn new(store: Arc<Store>, seed: u64, pace: f64, prometheus: Option<String>) -> Self {
         Workloads {
@@ -127,7 +302,15 @@ impl Workloads {
             pace,
             prometheus,
             loading: std::sync::atomic::AtomicBool::new(false),
+            events: Recorder::new(seed),
+            pulled: Mutex::new(HashSet::new()),
+            crashing: Mutex::new(HashSet::new()),
         }
+    }
+
+    /// Records an event about `obj` (see [`crate::events`]).
+    pub fn record(&self, obj: &Value, occ: Occurrence) -> Option<Value> {
+        self.events.emit(&self.store, obj, occ)
     }
 
     fn delay(&self, ms: u64) -> Duration {
@@ -138,6 +321,17 @@ impl Workloads {
     pub fn spawn(self: &Arc<Self>) {
         let me = self.clone();
         let mut rx = self.store.subscribe();
+        for p in self.store.select(ids().pods, None, "") {
+            self.maybe_crash_loop(&p);
+        }
+        let sweeper = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                sweeper.events.sweep(&sweeper.store);
+            }
+        });
         tokio::spawn(async move {
             let ids = ids();
             loop {
@@ -163,7 +357,12 @@ impl Workloads {
                     let helm = ev.object["metadata"]["annotations"]["meta.helm.sh/release-name"]
                         .as_str()
                         == Some(&names::ingress_instance(&name));
+                    // like the helm operator's dependent watch, which ignores status updates:
+                    // only a Deployment whose spec changed since the controller saw it
+                    let spec_changed = ev.object["metadata"]["generation"]
+                        != ev.object["status"]["observedGeneration"];
                     if helm
+                        && spec_changed
                         && ev.kind == EventType::Modified
                         && me.store.try_get(ids.gateways, &ns, &name).is_some()
                     {
@@ -174,9 +373,24 @@ impl Workloads {
                             w2.reconcile_gateway(&ns, &name);
                         });
                     }
-                } else if ev.res == ids.replicasets && ev.kind != EventType::Deleted {
-                    w.reconcile_replicaset(&ns, &name, false);
+                } else if ev.res == ids.replicasets {
+                    if ev.kind != EventType::Deleted {
+                        w.reconcile_replicaset(&ns, &name, false);
+                    }
+                    // the Deployment controller watches its ReplicaSets (status: ready replicas)
+                    let owner = &ev.object["metadata"]["ownerReferences"][0];
+                    if let Some(d) = owner["name"]
+                        .as_str()
+                        .filter(|_| owner["kind"] == "Deployment")
+                    {
+                        w.reconcile_deployment(&ns, d);
+                    }
                 } else if ev.res == ids.pods {
+                    if ev.kind == EventType::Deleted {
+                        me.containers_killed(&ev.object);
+                    } else {
+                        me.maybe_crash_loop(&ev.object);
+                    }
                     let pending =
                         ev.object["status"]["phase"] == "Pending" && ev.kind == EventType::Added;
                     if pending {
@@ -191,6 +405,8 @@ impl Workloads {
                     if let Some(rs) = ev.object["metadata"]["ownerReferences"][0]["name"].as_str() {
                         w.reconcile_replicaset(&ns, rs, true);
                     }
+                } else if ev.res == ids.configmaps && ev.kind == EventType::Modified {
+                    me.configmap_changed(&ev.object);
                 } else if ev.res == ids.services && ev.kind != EventType::Deleted {
                     let lb = ev.object["spec"]["type"] == "LoadBalancer";
                     let pending = ev.object["status"]["loadBalancer"]["ingress"]
@@ -261,6 +477,20 @@ impl Workloads {
             ] {
                 self.store.remove(res, ns, &n);
             }
+            if gw["metadata"]["finalizers"]
+                .as_array()
+                .is_some_and(|f| f.iter().any(|x| x == HELM_FINALIZER))
+            {
+                self.record(
+                    &gw,
+                    Occurrence::new(
+                        "Normal",
+                        "UninstallSuccessful",
+                        format!("Uninstalled release {name}"),
+                        events::GATEWAY_CONTROLLER,
+                    ),
+                );
+            }
             self.store.modify(ids.gateways, ns, name, |g| {
                 if let Some(f) = g["metadata"]["finalizers"].as_array_mut() {
                     f.retain(|x| x != HELM_FINALIZER);
@@ -304,6 +534,10 @@ impl Workloads {
             let status = json!({"conditions": conditions, "deployedRelease": gw["status"]["deployedRelease"]});
             self.store
                 .modify(ids.gateways, ns, name, |g| g["status"] = status);
+            self.record(
+                &gw,
+                Occurrence::new("Warning", reason, problem, events::GATEWAY_CONTROLLER),
+            );
             return;
         }
         let instance = names::ingress_instance(name);
@@ -383,8 +617,8 @@ impl Workloads {
                 }
             }
         });
-        let rv_before = self.store.resource_version();
-        self.store.put(ids.deployments, deployment);
+        // the operator renders specs; the Deployment's status is the Deployment controller's
+        let mut changed = self.store.put_with(ids.deployments, deployment, true).1;
         let mut svc_annotations = helm_annotations.clone();
         if let Some(a) = spec["service"]["annotations"].as_object() {
             for (k, v) in a {
@@ -423,32 +657,42 @@ impl Workloads {
                 s.remove("externalTrafficPolicy");
             }
         }
-        self.store.put(ids.services, service);
-        self.store.put(ids.services, json!({
+        changed |= self.store.put_with(ids.services, service, false).1;
+        changed |= self.store.put_with(ids.services, json!({
             "metadata": {"name": names::metrics_job(name), "namespace": ns, "labels": labels, "annotations": helm_annotations},
             "spec": {"type": "ClusterIP", "selector": selector, "ports": [{"name": "http-metrics", "port": METRICS_PORT, "protocol": "TCP", "targetPort": "http-metrics"}]}
-        }));
+        }), false).1;
         let data = if spec["controller"]["config"].is_object() {
             spec["controller"]["config"].clone()
         } else {
             json!({})
         };
-        self.store.put(ids.configmaps, json!({
-            "metadata": {"name": name, "namespace": ns, "labels": labels, "annotations": helm_annotations},
-            "data": data
-        }));
+        changed |= self
+            .store
+            .put_with(
+                ids.configmaps,
+                json!({
+                    "metadata": {"name": name, "namespace": ns, "labels": labels, "annotations": helm_annotations},
+                    "data": data
+                }),
+                false,
+            )
+            .1;
         // a reconcile that changes nothing is not an upgrade
-        let changed = self.store.resource_version() != rv_before;
         if !previously_deployed
             || changed
             || conditions.iter().any(|c| c["type"] == "ReleaseFailed")
         {
-            let reason = if previously_deployed {
-                "UpgradeSuccessful"
+            let (reason, message) = if previously_deployed {
+                ("UpgradeSuccessful", format!("Upgraded release {name}"))
             } else {
-                "InstallSuccessful"
+                ("InstallSuccessful", format!("Installed release {name}"))
             };
             set_condition(&mut conditions, "Deployed", "True", reason, "");
+            self.record(
+                &gw,
+                Occurrence::new("Normal", reason, message, events::GATEWAY_CONTROLLER),
+            );
         }
         conditions.retain(|c| c["type"] != "ReleaseFailed");
         let manifest = format!("---\n# Source: gateway/templates/nginx-ingress.yaml\napiVersion: gateway.kubesphere.io/v1alpha1\nkind: Nginx\nmetadata:\n  name: {instance}\n  namespace: {ns}\n");
@@ -488,7 +732,12 @@ impl Workloads {
         let rs_name = format!("{name}-{hash}");
         let replicas = d["spec"]["replicas"].as_i64().unwrap_or(1);
         let owned: Vec<Value> = self.store.owned(ids.replicasets, ns, &uid);
+        let mut scaled_down = Vec::new();
         for old in owned.iter().filter(|rs| name_of(rs) != rs_name) {
+            let from = old["spec"]["replicas"].as_i64().unwrap_or(0);
+            if from > 0 {
+                scaled_down.push((name_of(old), from));
+            }
             self.store.remove(ids.replicasets, ns, &name_of(old));
         }
         let mut labels = template["metadata"]["labels"].clone();
@@ -506,7 +755,17 @@ impl Workloads {
         rs["metadata"]["annotations"] = json!({"deployment.kubernetes.io/desired-replicas": replicas.to_string(), "deployment.kubernetes.io/revision": "1"});
         rs["spec"] =
             json!({"replicas": replicas, "selector": {"matchLabels": selector}, "template": tmpl});
+        let from = existing
+            .as_ref()
+            .map_or(0, |e| e["spec"]["replicas"].as_i64().unwrap_or(0));
         let rs = self.store.put(ids.replicasets, rs);
+        // a rollout: the new ReplicaSet scales up, then the old ones down
+        if from != replicas {
+            self.scaling_event(&d, &rs_name, from, replicas);
+        }
+        for (old, from) in scaled_down {
+            self.scaling_event(&d, &old, from, 0);
+        }
         let st = &rs["status"];
         let ready = st["readyReplicas"].as_i64().unwrap_or(0);
         let current = st["replicas"].as_i64().unwrap_or(0);
@@ -534,6 +793,20 @@ impl Workloads {
             .modify(ids.deployments, ns, name, |d| d["status"] = status);
     }
 
+    /// The Deployment controller's `ScalingReplicaSet` event (wording of Kubernetes ≥ 1.30).
+    fn scaling_event(&self, deployment: &Value, rs: &str, from: i64, to: i64) {
+        let direction = if to > from { "up" } else { "down" };
+        self.record(
+            deployment,
+            Occurrence::new(
+                "Normal",
+                "ScalingReplicaSet",
+                format!("Scaled {direction} replica set {rs} from {from} to {to}"),
+                events::DEPLOYMENT_CONTROLLER,
+            ),
+        );
+    }
+
     /// The ReplicaSet controller: creates and deletes pods; `status_only` just recounts.
     pub fn reconcile_replicaset(&self, ns: &str, name: &str, status_only: bool) {
         let ids = ids();
@@ -548,6 +821,16 @@ impl Workloads {
         let want = rs["spec"]["replicas"].as_i64().unwrap_or(1).max(0) as usize;
         if !status_only {
             let nodes = self.store.select(ids.nodes, None, "");
+            // the scheduler runs on the control plane
+            let scheduler_instance = format!(
+                "default-scheduler-{}",
+                nodes
+                    .iter()
+                    .find(|n| n["metadata"]["labels"]
+                        .get("node-role.kubernetes.io/control-plane")
+                        .is_some())
+                    .map_or("node1".to_string(), name_of)
+            );
             let mut n = 0u64;
             while pods.len() < want {
                 n += 1;
@@ -585,6 +868,27 @@ impl Workloads {
                     "status": {"phase": "Pending", "qosClass": "Burstable", "conditions": [{"type": "PodScheduled", "status": "True", "lastTransitionTime": now()}]}
                 });
                 let stored = self.store.put(ids.pods, pod);
+                self.record(
+                    &rs,
+                    Occurrence::new(
+                        "Normal",
+                        "SuccessfulCreate",
+                        format!("Created pod: {pod_name}"),
+                        events::REPLICASET_CONTROLLER,
+                    ),
+                );
+                // the scheduler records through events.k8s.io/v1
+                let mut scheduled = Occurrence::new(
+                    "Normal",
+                    "Scheduled",
+                    format!("Successfully assigned {ns}/{pod_name} to {node}"),
+                    Source {
+                        component: "default-scheduler",
+                        host: &scheduler_instance,
+                    },
+                );
+                scheduled.action = Some("Binding");
+                self.record(&stored, scheduled);
                 pods.push(stored);
             }
             if pods.len() > want {
@@ -597,6 +901,15 @@ impl Workloads {
                 let extra = pods.len() - want;
                 for p in pods.drain(..extra) {
                     self.store.remove(ids.pods, ns, &name_of(&p));
+                    self.record(
+                        &rs,
+                        Occurrence::new(
+                            "Normal",
+                            "SuccessfulDelete",
+                            format!("Deleted pod: {}", name_of(&p)),
+                            events::REPLICASET_CONTROLLER,
+                        ),
+                    );
                 }
             }
         }
@@ -663,7 +976,7 @@ impl Workloads {
             }
             s
         }).collect();
-        self.store.modify(ids.pods, ns, name, |p| {
+        let stored = self.store.modify(ids.pods, ns, name, |p| {
             p["status"] = json!({
                 "phase": "Running",
                 "qosClass": "Burstable",
@@ -681,6 +994,378 @@ impl Workloads {
                 "containerStatuses": containers
             });
         });
+        let Some(pod) = stored else {
+            return;
+        };
+        // the kubelet's record of this pod, including the restarts of a loaded history
+        self.kubelet_started(&pod, restarts + 1);
+        if restarts > 0 {
+            for c in container_names(&pod) {
+                self.record(&pod, back_off(&pod, &c).times(restarts));
+                self.record(&pod, readiness_failed(&pod, &c).times(restarts));
+            }
+        }
+    }
+
+    /// The kubelet starts the pod's containers (`times` = how often, for a history): image pull,
+    /// create, start; then ingress-nginx reads its ConfigMap and reloads.
+    fn kubelet_started(&self, pod: &Value, times: u64) {
+        let node = pod["spec"]["nodeName"].as_str().unwrap_or("node1");
+        for c in pod["spec"]["containers"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
+            let cname = c["name"].as_str().unwrap_or_default();
+            let image = c["image"].as_str().unwrap_or_default();
+            let mut present = times;
+            let first = self
+                .pulled
+                .lock()
+                .unwrap()
+                .insert((node.to_string(), image.to_string()));
+            if first {
+                let h = mix(&[self.seed, hash_str(node), hash_str(image)]);
+                let pull_ms = 2_000 + h % 9_000;
+                let waited_ms = pull_ms + (h >> 20) % 700;
+                let size = 100_000_000 + hash_str(image) % 20_000_000;
+                self.record(
+                    pod,
+                    Occurrence::new(
+                        "Normal",
+                        "Pulling",
+                        format!("Pulling image {image:?}"),
+                        kubelet(node),
+                    )
+                    .container(cname),
+                );
+                self.record(
+                    pod,
+                    Occurrence::new(
+                        "Normal",
+                        "Pulled",
+                        format!(
+                            "Successfully pulled image {image:?} in {} ({} including waiting). Image size: {size} bytes.",
+                            go_duration(pull_ms),
+                            go_duration(waited_ms)
+                        ),
+                        kubelet(node),
+                    )
+                    .container(cname),
+                );
+                present -= 1;
+            }
+            if present > 0 {
+                self.record(
+                    pod,
+                    Occurrence::new(
+                        "Normal",
+                        "Pulled",
+                        format!("Container image {image:?} already present on machine"),
+                        kubelet(node),
+                    )
+                    .container(cname)
+                    .times(present),
+                );
+            }
+            for (reason, message) in [
+                ("Created", format!("Created container: {cname}")),
+                ("Started", format!("Started container {cname}")),
+            ] {
+                self.record(
+                    pod,
+                    Occurrence::new("Normal", reason, message, kubelet(node))
+                        .container(cname)
+                        .times(times),
+                );
+            }
+        }
+        // ingress-nginx's informer adds its ConfigMap, then the first sync reloads NGINX
+        if let Some((cm_ns, cm_name)) = configmap_of(pod) {
+            if let Some(cm) = self.store.try_get(ids().configmaps, &cm_ns, &cm_name) {
+                self.record(
+                    &cm,
+                    Occurrence::new(
+                        "Normal",
+                        "CREATE",
+                        format!("ConfigMap {cm_ns}/{cm_name}"),
+                        events::INGRESS_NGINX,
+                    )
+                    .times(times),
+                );
+            }
+        }
+        self.record(pod, reload(times));
+    }
+
+    /// The kubelet stops the running containers of a deleted pod.
+    fn containers_killed(&self, pod: &Value) {
+        let node = pod["spec"]["nodeName"].as_str().unwrap_or("node1");
+        for cs in pod["status"]["containerStatuses"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
+            if cs["state"]["running"].is_object() {
+                let cname = cs["name"].as_str().unwrap_or_default();
+                self.record(
+                    pod,
+                    Occurrence::new(
+                        "Normal",
+                        "Killing",
+                        format!("Stopping container {cname}"),
+                        kubelet(node),
+                    )
+                    .container(cname),
+                );
+            }
+        }
+    }
+
+    /// ingress-nginx sees its ConfigMap change: every running controller records `UPDATE` on
+    /// it and reloads NGINX.
+    fn configmap_changed(&self, cm: &Value) {
+        let (ns, name) = (ns_of(cm), name_of(cm));
+        for pod in self.store.select(ids().pods, Some(&ns), "") {
+            let running = pod["status"]["containerStatuses"]
+                .as_array()
+                .is_some_and(|c| c.iter().any(|c| c["state"]["running"].is_object()));
+            if !running || configmap_of(&pod) != Some((ns.clone(), name.clone())) {
+                continue;
+            }
+            self.record(
+                cm,
+                Occurrence::new(
+                    "Normal",
+                    "UPDATE",
+                    format!("ConfigMap {ns}/{name}"),
+                    events::INGRESS_NGINX,
+                ),
+            );
+            self.record(&pod, reload(1));
+        }
+    }
+
+    /// Starts the OOM crash loop of a running pod whose controller's memory limit is below
+    /// [`OOM_BELOW_BYTES`] (once per pod).
+    pub fn maybe_crash_loop(self: &Arc<Self>, pod: &Value) {
+        if pod["status"]["phase"] != "Running"
+            || pod["metadata"].get("deletionTimestamp").is_some()
+            || !oom_prone(pod)
+        {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let uid = pod["metadata"]["uid"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if uid.is_empty() || !self.crashing.lock().unwrap().insert(uid.clone()) {
+            return;
+        }
+        let w = self.clone();
+        let (ns, name) = (ns_of(pod), name_of(pod));
+        runtime.spawn(async move {
+            w.crash_loop(&ns, &name, &uid).await;
+            w.crashing.lock().unwrap().remove(&uid);
+        });
+    }
+
+    /// Never faster than at pace 0.05, so that pace 0 does not spin.
+    fn crash_delay(&self, ms: u64) -> Duration {
+        self.delay(ms).max(Duration::from_millis(ms / 20))
+    }
+
+    /// The pod while it is still the same running pod.
+    fn same_pod(&self, ns: &str, name: &str, uid: &str) -> Option<Value> {
+        self.store.try_get(ids().pods, ns, name).filter(|p| {
+            p["metadata"]["uid"] == uid
+                && p["metadata"].get("deletionTimestamp").is_none()
+                && p["status"]["phase"] == "Running"
+        })
+    }
+
+    /// Runs → OOMKilled → CrashLoopBackOff → runs again …, until the pod is gone or its limit
+    /// is no longer too low.
+    async fn crash_loop(&self, ns: &str, name: &str, uid: &str) {
+        loop {
+            tokio::time::sleep(self.crash_delay(CRASH_RUNNING_MS)).await;
+            let Some(pod) = self.same_pod(ns, name, uid).filter(oom_prone) else {
+                return;
+            };
+            self.oom_killed(&pod);
+            tokio::time::sleep(self.crash_delay(CRASH_TERMINATED_MS)).await;
+            let Some(pod) = self.same_pod(ns, name, uid) else {
+                return;
+            };
+            if !oom_prone(&pod) {
+                self.restart_containers(&pod);
+                return;
+            }
+            self.backing_off(&pod);
+            tokio::time::sleep(self.crash_delay(CRASH_BACK_OFF_MS)).await;
+            let Some(pod) = self.same_pod(ns, name, uid) else {
+                return;
+            };
+            self.restart_containers(&pod);
+        }
+    }
+
+    fn update_containers(
+        &self,
+        pod: &Value,
+        ready: bool,
+        f: impl Fn(&str, &mut Value),
+    ) -> Option<Value> {
+        let low = low_memory_containers(pod);
+        let uid = pod["metadata"]["uid"].clone();
+        let now = now();
+        self.store
+            .modify(ids().pods, &ns_of(pod), &name_of(pod), |p| {
+                if p["metadata"]["uid"] != uid {
+                    return;
+                }
+                if let Some(statuses) = p["status"]["containerStatuses"].as_array_mut() {
+                    for cs in statuses {
+                        let cname = cs["name"].as_str().unwrap_or_default().to_string();
+                        if low.contains(&cname) {
+                            f(&cname, cs);
+                        }
+                    }
+                }
+                let unready: Vec<String> = p["status"]["containerStatuses"]
+                    .as_array()
+                    .map(|s| {
+                        s.iter()
+                            .filter(|c| c["ready"] != true)
+                            .filter_map(|c| c["name"].as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if let Some(conditions) = p["status"]["conditions"].as_array_mut() {
+                    for c in conditions
+                        .iter_mut()
+                        .filter(|c| c["type"] == "Ready" || c["type"] == "ContainersReady")
+                    {
+                        let status = if ready && unready.is_empty() {
+                            "True"
+                        } else {
+                            "False"
+                        };
+                        if c["status"] != status {
+                            c["lastTransitionTime"] = json!(now);
+                        }
+                        c["status"] = json!(status);
+                        if status == "True" {
+                            if let Some(o) = c.as_object_mut() {
+                                o.remove("reason");
+                                o.remove("message");
+                            }
+                        } else {
+                            c["reason"] = json!("ContainersNotReady");
+                            c["message"] = json!(format!(
+                                "containers with unready status: [{}]",
+                                unready.join(" ")
+                            ));
+                        }
+                    }
+                }
+            })
+            .filter(|p| p["metadata"]["uid"] == uid)
+    }
+
+    /// The kernel OOM-kills the controller: terminated, not ready, probes fail.
+    fn oom_killed(&self, pod: &Value) {
+        let now = now();
+        let Some(pod) = self.update_containers(pod, false, |_, cs| {
+            let started = cs["state"]["running"]["startedAt"].clone();
+            cs["state"] = json!({"terminated": {
+                "exitCode": 137, "reason": "OOMKilled", "startedAt": started, "finishedAt": now,
+                "containerID": cs["containerID"]
+            }});
+            cs["ready"] = json!(false);
+            cs["started"] = json!(false);
+        }) else {
+            return;
+        };
+        let node = pod["spec"]["nodeName"].as_str().unwrap_or("node1");
+        for c in low_memory_containers(&pod) {
+            self.record(&pod, readiness_failed(&pod, &c));
+            let restarts = pod["status"]["containerStatuses"]
+                .as_array()
+                .and_then(|s| s.iter().find(|s| s["name"] == c.as_str()))
+                .and_then(|s| s["restartCount"].as_u64())
+                .unwrap_or(0);
+            let pid = 1_000 + mix(&[hash_str(&name_of(&pod)), restarts]) % 60_000;
+            self.record(
+                &json!({"kind": "Node", "metadata": {"name": node, "uid": node}}),
+                Occurrence::new(
+                    "Warning",
+                    "SystemOOM",
+                    format!("System OOM encountered, victim process: nginx, pid: {pid}"),
+                    kubelet(node),
+                ),
+            );
+        }
+    }
+
+    /// The kubelet backs off before restarting the killed container.
+    fn backing_off(&self, pod: &Value) {
+        let (ns, name, uid) = (
+            ns_of(pod),
+            name_of(pod),
+            pod["metadata"]["uid"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
+        let Some(pod) = self.update_containers(pod, false, |cname, cs| {
+            if cs["state"]["terminated"].is_object() {
+                cs["lastState"] = json!({"terminated": cs["state"]["terminated"]});
+            }
+            cs["state"] = json!({"waiting": {
+                "reason": "CrashLoopBackOff",
+                "message": format!("back-off {}s restarting failed container={cname} pod={name}_{ns}({uid})", CRASH_BACK_OFF_MS / 1000)
+            }});
+            cs["ready"] = json!(false);
+            cs["started"] = json!(false);
+        }) else {
+            return;
+        };
+        for c in low_memory_containers(&pod) {
+            self.record(&pod, back_off(&pod, &c));
+        }
+    }
+
+    /// The kubelet starts the container again: one more restart.
+    fn restart_containers(&self, pod: &Value) {
+        let now = now();
+        let seed = self.seed;
+        let Some(pod) = self.update_containers(pod, true, |cname, cs| {
+            if cs["state"]["running"].is_object() {
+                return;
+            }
+            if cs["state"]["terminated"].is_object() {
+                cs["lastState"] = json!({"terminated": cs["state"]["terminated"]});
+            }
+            let restarts = cs["restartCount"].as_u64().unwrap_or(0) + 1;
+            let h = mix(&[
+                seed,
+                hash_str(cname),
+                hash_str(cs["containerID"].as_str().unwrap_or_default()),
+                restarts,
+            ]);
+            cs["restartCount"] = json!(restarts);
+            cs["containerID"] = json!(format!("containerd://{:016x}{:016x}", h, h.rotate_left(17)));
+            cs["state"] = json!({"running": {"startedAt": now}});
+            cs["ready"] = json!(true);
+            cs["started"] = json!(true);
+        }) else {
+            return;
+        };
+        self.kubelet_started(&pod, 1);
     }
 
     /// The cloud controller: a LoadBalancer Service gets an address.
@@ -790,6 +1475,10 @@ impl Workloads {
                         "pod {object} is not running"
                     )));
                 }
+                if !serving(&pod) {
+                    let ip = pod["status"]["podIP"].as_str().unwrap_or_default();
+                    return Err(ApiError::new(503, "ServiceUnavailable", format!("error trying to reach service: dial tcp {ip}:{METRICS_PORT}: connect: connection refused"), None));
+                }
                 let body = if rest == "/healthz" {
                     "ok".to_string()
                 } else {
@@ -851,4 +1540,40 @@ pub fn text_response(body: String, content_type: &str) -> Response {
     r.headers_mut()
         .insert(header::CONTENT_TYPE, content_type.parse().unwrap());
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_and_durations() {
+        let mi = 1048576.0;
+        for (q, bytes) in [
+            ("64Mi", 64.0 * mi),
+            ("100Mi", 100.0 * mi),
+            ("0.5Gi", 512.0 * mi),
+            ("100M", 1e8),
+            ("1e8", 1e8),
+            ("128974848", 128974848.0),
+            ("1E", 1e18),
+            ("500m", 0.5),
+        ] {
+            assert_eq!(quantity_bytes(q), Some(bytes), "{q}");
+        }
+        assert_eq!(quantity_bytes("lots"), None);
+        assert_eq!(quantity_bytes("Mi"), None);
+        let pod = |limit: Value| json!({"spec": {"containers": [{"name": "controller", "resources": {"limits": {"memory": limit}}}, {"name": "sidecar"}]}});
+        assert_eq!(low_memory_containers(&pod(json!("64Mi"))), ["controller"]);
+        assert_eq!(
+            low_memory_containers(&pod(json!(50_000_000))),
+            ["controller"]
+        );
+        assert!(low_memory_containers(&pod(json!("100Mi"))).is_empty());
+        assert!(low_memory_containers(&pod(json!("1Gi"))).is_empty());
+        assert_eq!(go_duration(4512), "4.512s");
+        assert_eq!(go_duration(4500), "4.5s");
+        assert_eq!(go_duration(2000), "2s");
+        assert_eq!(go_duration(63_500), "1m3.5s");
+    }
 }

@@ -532,3 +532,387 @@ fn users_and_access_reviews() {
     ]);
     assert!(!ok && out.contains("Forbidden"), "{out}");
 }
+
+/// Reads lines of a streaming kubectl until one satisfies `pred` (or `timeout` passes).
+fn read_until(
+    lines: &std::sync::mpsc::Receiver<String>,
+    timeout: Duration,
+    pred: impl Fn(&str) -> bool,
+) -> Option<String> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let left = deadline.checked_duration_since(Instant::now())?;
+        match lines.recv_timeout(left) {
+            Ok(line) if pred(&line) => return Some(line),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+}
+
+/// The lines a child writes to stdout, read on a thread.
+fn stdout_lines(child: &mut Child) -> std::sync::mpsc::Receiver<String> {
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+const GW: &str = "kubesphere-router-kubesphere-system";
+
+fn pod_names(c: &Cluster) -> Vec<String> {
+    c.ok(&[
+        "get",
+        "pods",
+        "-n",
+        CS,
+        "-o",
+        "jsonpath={.items[*].metadata.name}",
+    ])
+    .split_whitespace()
+    .map(str::to_string)
+    .collect()
+}
+
+#[test]
+fn events_follow_the_controllers() {
+    let c = start("nodeport");
+    // a fresh cluster shows how its pods came to run
+    let out = c.ok(&["get", "events", "-n", CS]);
+    let header: Vec<&str> = out.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(
+        header,
+        ["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+        "{out}"
+    );
+    for reason in [
+        "InstallSuccessful",
+        "ScalingReplicaSet",
+        "SuccessfulCreate",
+        "Scheduled",
+        "Pulled",
+        "Created",
+        "Started",
+    ] {
+        assert!(out.contains(reason), "{reason} missing:\n{out}");
+    }
+    let before = pod_names(&c);
+    assert_eq!(before.len(), 2);
+    // kubectl get events -w streams what the controllers record
+    let mut watch = c
+        .cmd(&["get", "events", "-n", CS, "-w"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = stdout_lines(&mut watch);
+    c.ok(&[
+        "patch",
+        "gateway",
+        "-n",
+        CS,
+        GW,
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"deployment":{"replicas":3}}}"#,
+    ]);
+    let scaled = read_until(&lines, Duration::from_secs(15), |l| {
+        l.contains("ScalingReplicaSet") && l.contains("from 2 to 3")
+    });
+    let started = read_until(&lines, Duration::from_secs(15), |l| {
+        l.contains("Started") && !before.iter().any(|p| l.contains(p.as_str()))
+    });
+    watch.kill().ok();
+    watch.wait().ok();
+    assert!(scaled.is_some(), "no ScalingReplicaSet streamed");
+    assert!(started.is_some(), "no Started of the new pod streamed");
+    let new_pod = c
+        .eventually(&["get", "pods", "-n", CS, "-o", "name"], "3 pods", |o| {
+            o.lines().count() == 3
+        })
+        .lines()
+        .map(|l| l.trim_start_matches("pod/").to_string())
+        .find(|p| !before.contains(p))
+        .unwrap();
+    let selector = format!("involvedObject.name={new_pod}");
+    let out = c.eventually(
+        &["get", "events", "-n", CS, "--field-selector", &selector],
+        "the new pod's events",
+        |o| {
+            ["Scheduled", "Pulled", "Created", "Started"]
+                .iter()
+                .all(|r| o.contains(r))
+        },
+    );
+    assert!(
+        out.contains(&format!("Successfully assigned {CS}/{new_pod} to node")),
+        "{out}"
+    );
+    let out = c.ok(&["get", "events", "-n", CS]);
+    assert!(out.contains(&format!("Created pod: {new_pod}")), "{out}");
+    assert!(out.contains("UpgradeSuccessful"), "{out}");
+    // kubelet events are about the container, from the pod's node
+    let started: serde_json::Value = serde_json::from_str(&c.ok(&[
+        "get",
+        "events",
+        "-n",
+        CS,
+        "--field-selector",
+        &format!("{selector},reason=Started"),
+        "-o",
+        "json",
+    ]))
+    .unwrap();
+    let e = &started["items"][0];
+    assert_eq!(
+        e["involvedObject"]["fieldPath"],
+        "spec.containers{controller}"
+    );
+    assert_eq!(e["involvedObject"]["kind"], "Pod");
+    assert_eq!(e["source"]["component"], "kubelet");
+    assert!(e["source"]["host"].as_str().unwrap().starts_with("node"));
+    assert_eq!(e["count"], 1);
+    // across namespaces, by kind
+    let pods_only = c.ok(&[
+        "get",
+        "events",
+        "-A",
+        "--field-selector",
+        "involvedObject.kind=Pod",
+        "--no-headers",
+    ]);
+    assert!(
+        !pods_only.is_empty() && pods_only.lines().all(|l| l.contains(" pod/")),
+        "{pods_only}"
+    );
+    // describe lists each object's events (kubectl asks by involvedObject name, namespace, uid)
+    let out = c.ok(&["describe", "pod", "-n", CS, &new_pod]);
+    let events = out.split("Events:").nth(1).unwrap_or_default();
+    for s in [
+        "Scheduled",
+        "default-scheduler",
+        "Pulled",
+        "Started",
+        "kubelet",
+    ] {
+        assert!(events.contains(s), "{s} missing:\n{out}");
+    }
+    let out = c.ok(&["describe", "deploy", "-n", CS, GW]);
+    assert!(
+        out.contains("ScalingReplicaSet") && out.contains("from 2 to 3"),
+        "{out}"
+    );
+    let out = c.ok(&["describe", "gateways.gateway.kubesphere.io", "-n", CS, GW]);
+    let events = out.split("Events:").nth(1).unwrap_or_default();
+    assert!(
+        events.contains("InstallSuccessful") && events.contains("UpgradeSuccessful"),
+        "{out}"
+    );
+    // scaling down deletes pods: the ReplicaSet controller and the kubelet say so
+    c.ok(&[
+        "patch",
+        "gateway",
+        "-n",
+        CS,
+        GW,
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"deployment":{"replicas":1}}}"#,
+    ]);
+    let out = c.eventually(
+        &["get", "events", "-n", CS],
+        "SuccessfulDelete and Killing",
+        |o| o.contains("Deleted pod: ") && o.contains("Stopping container controller"),
+    );
+    assert!(out.contains("from 3 to 1"), "{out}");
+}
+
+#[test]
+fn a_low_memory_limit_makes_a_crash_loop_until_it_is_raised() {
+    let c = start("nodeport");
+    c.ok(&[
+        "patch",
+        "gateway",
+        "-n",
+        CS,
+        GW,
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"deployment":{"replicas":1,"resources":{"limits":{"memory":"64Mi"}}}}}"#,
+    ]);
+    let limits = |c: &Cluster| {
+        c.ok(&[
+            "get",
+            "pods",
+            "-n",
+            CS,
+            "-o",
+            r#"jsonpath={range .items[*]}{.metadata.name} {.spec.containers[0].resources.limits.memory} {.status.containerStatuses[0].restartCount}{"\n"}{end}"#,
+        ])
+    };
+    let restarts_of = |c: &Cluster, pod: &str| -> Option<u64> {
+        limits(c)
+            .lines()
+            .find(|l| l.starts_with(pod))
+            .and_then(|l| l.split_whitespace().nth(2))
+            .and_then(|n| n.parse().ok())
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let pod = loop {
+        let out = limits(&c);
+        if let Some(l) = out
+            .lines()
+            .find(|l| l.contains(" 64Mi ") && !l.ends_with(" 0") && !l.ends_with(' '))
+        {
+            break l.split_whitespace().next().unwrap().to_string();
+        }
+        assert!(Instant::now() < deadline, "no restart:\n{out}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let first = restarts_of(&c, &pod).unwrap();
+    let selector = format!("involvedObject.name={pod},reason=BackOff");
+    c.eventually(
+        &[
+            "get",
+            "events",
+            "-n",
+            CS,
+            "--field-selector",
+            &selector,
+            "-o",
+            "jsonpath={.items[*].count}",
+        ],
+        "BackOff counted at least twice",
+        |o| o.trim().parse::<u64>().is_ok_and(|n| n >= 2),
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while restarts_of(&c, &pod).unwrap_or(0) <= first {
+        assert!(Instant::now() < deadline, "restartCount stays {first}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let status: serde_json::Value =
+        serde_json::from_str(&c.ok(&["get", "pod", "-n", CS, &pod, "-o", "json"])).unwrap();
+    let cs = &status["status"]["containerStatuses"][0];
+    assert_eq!(cs["lastState"]["terminated"]["reason"], "OOMKilled", "{cs}");
+    assert_eq!(cs["lastState"]["terminated"]["exitCode"], 137, "{cs}");
+    let out = c.ok(&[
+        "get",
+        "events",
+        "-n",
+        CS,
+        "--field-selector",
+        &format!("involvedObject.name={pod}"),
+    ]);
+    assert!(
+        out.contains("Back-off restarting failed container controller in pod")
+            && out.contains("Readiness probe failed: Get \"http://")
+            && out.contains("connect: connection refused"),
+        "{out}"
+    );
+    assert!(
+        c.ok(&["get", "events", "-n", "default"])
+            .contains("SystemOOM"),
+        "the node's OOM"
+    );
+    let out = c.ok(&["logs", "-n", CS, &pod, "--previous"]);
+    assert!(out.contains("Starting NGINX Ingress controller"), "{out}");
+    // a limit that fits: the new pod runs, the loop ends
+    c.ok(&[
+        "patch",
+        "gateway",
+        "-n",
+        CS,
+        GW,
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"deployment":{"resources":{"limits":{"memory":"256Mi"}}}}}"#,
+    ]);
+    c.eventually(
+        &["get", "pods", "-n", CS, "--no-headers"],
+        "only a healthy pod",
+        |o| o.lines().count() == 1 && o.contains("1/1") && o.contains("Running"),
+    );
+    let backoffs = |c: &Cluster| {
+        c.ok(&[
+            "get",
+            "events",
+            "-n",
+            CS,
+            "--field-selector",
+            "reason=BackOff",
+            "-o",
+            "jsonpath={.items[*].count}",
+        ])
+    };
+    let before = backoffs(&c);
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(backoffs(&c), before, "BackOff still counted");
+    let out = limits(&c);
+    assert!(out.trim().ends_with(" 256Mi 0"), "{out}");
+}
+
+#[test]
+fn configmap_drift_stays_until_the_gateway_changes() {
+    let c = start("nodeport");
+    let value = |c: &Cluster, key: &str| {
+        c.ok(&[
+            "get",
+            "configmap",
+            "-n",
+            CS,
+            GW,
+            "-o",
+            &format!("jsonpath={{.data.{key}}}"),
+        ])
+        .trim()
+        .to_string()
+    };
+    assert_eq!(value(&c, "worker-processes"), "4");
+    c.ok(&[
+        "patch",
+        "configmap",
+        "-n",
+        CS,
+        GW,
+        "--type=merge",
+        "-p",
+        r#"{"data":{"worker-processes":"8"}}"#,
+    ]);
+    // ingress-nginx notices the edit
+    c.eventually(
+        &[
+            "get",
+            "events",
+            "-n",
+            CS,
+            "--field-selector",
+            "reason=UPDATE",
+        ],
+        "UPDATE on the ConfigMap",
+        |o| o.contains(&format!("ConfigMap {CS}/{GW}")),
+    );
+    // the operator leaves it alone while the Gateway does not change
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(value(&c, "worker-processes"), "8");
+    c.ok(&[
+        "patch",
+        "gateway",
+        "-n",
+        CS,
+        GW,
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"controller":{"config":{"use-gzip":"true"}}}}"#,
+    ]);
+    c.eventually(
+        &["get", "configmap", "-n", CS, GW, "-o", "jsonpath={.data}"],
+        "the ConfigMap rendered from the Gateway again",
+        |o| o.contains(r#""worker-processes":"4""#) && o.contains(r#""use-gzip":"true""#),
+    );
+}

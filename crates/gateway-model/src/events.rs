@@ -5,7 +5,8 @@
 //! pods come and go, so the tab watches its namespace's Events once (one connection) and keeps
 //! those whose `involvedObject` belongs to the gateway by the names the chart and the Deployment
 //! and ReplicaSet controllers give: the Deployment and Service are named like the gateway, a
-//! ReplicaSet `<deployment>-<hash>`, a pod `<deployment>-<hash>-<suffix>`.
+//! ReplicaSet `<deployment>-<hash>`, a pod `<deployment>-<hash>-<suffix>`; the controller's
+//! ConfigMap is named like the gateway too.
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::{ListableResource, Metadata, NamespaceResourceScope, Resource};
@@ -146,7 +147,7 @@ pub fn belongs_to(event: &EventView, gateway: &str) -> bool {
         .strip_prefix(gateway)
         .and_then(|rest| rest.strip_prefix('-'));
     match kind {
-        "Gateway" | "Deployment" | "Service" => name == gateway,
+        "Gateway" | "Deployment" | "Service" | "ConfigMap" => name == gateway,
         // `<deployment>-<hash>`: the hash has no dash (a longer gateway name would leave one)
         "ReplicaSet" => generated.is_some_and(|h| !h.is_empty() && !h.contains('-')),
         // `<deployment>-<hash>-<suffix>`
@@ -210,6 +211,7 @@ mod tests {
             ("Gateway", "kubesphere-router-foo"),
             ("Deployment", "kubesphere-router-foo"),
             ("Service", "kubesphere-router-foo"),
+            ("ConfigMap", "kubesphere-router-foo"),
             ("ReplicaSet", "kubesphere-router-foo-5d8fbc7d9"),
             ("Pod", "kubesphere-router-foo-5d8fbc7d9-x2k4p"),
         ];

@@ -1,5 +1,5 @@
 //! Details → Events (KubeSphere has none): the core/v1 Events of the gateway, its Service,
-//! Deployment, ReplicaSets and pods, newest first, live. One watch of the namespace's Events,
+//! ConfigMap, Deployment, ReplicaSets and pods, newest first, live. One watch of the namespace's Events,
 //! kept to this gateway's objects (see `gateway_model::events`).
 
 use gateway_model::events::{of_gateway, EventView, MAX_EVENTS};
