@@ -90,24 +90,37 @@ pub async fn save_gateway(
             if !form.has_changes(original) {
                 return SaveOutcome::Unchanged;
             }
-            let patch = form.merge_patch(original);
-            match patch_gateway(client, original.namespace(), original.name(), &patch).await {
-                Ok(g) => SaveOutcome::Saved(Box::new(g)),
-                Err(e) if e.is_conflict() => {
-                    match get_gateway(client, original.namespace(), original.name()).await {
-                        Ok(latest) => {
-                            let rebased = form.rebase(original, &latest);
-                            SaveOutcome::Conflict {
-                                theirs: gateway_changes(original, &latest),
-                                overlaps: rebased.conflicts,
-                                rebased: Box::new(rebased.form),
-                                latest: Box::new(latest),
-                            }
+            // A conflict where nobody changed the spec or metadata (the operator writes status
+            // all the time) is not the user's business: the same edits go onto the latest
+            // version. Anything else is shown.
+            let mut version = original.clone();
+            let mut attempts = 0;
+            loop {
+                attempts += 1;
+                let patch = form.merge_patch(&version);
+                match patch_gateway(client, version.namespace(), version.name(), &patch).await {
+                    Ok(g) => return SaveOutcome::Saved(Box::new(g)),
+                    Err(e) if e.is_conflict() => {
+                        let latest =
+                            match get_gateway(client, version.namespace(), version.name()).await {
+                                Ok(latest) => latest,
+                                Err(e) => return SaveOutcome::Failed(e),
+                            };
+                        let theirs = gateway_changes(original, &latest);
+                        if theirs.is_empty() && attempts < 3 {
+                            version = latest;
+                            continue;
                         }
-                        Err(e) => SaveOutcome::Failed(e),
+                        let rebased = form.rebase(original, &latest);
+                        return SaveOutcome::Conflict {
+                            theirs,
+                            overlaps: rebased.conflicts,
+                            rebased: Box::new(rebased.form),
+                            latest: Box::new(latest),
+                        };
                     }
+                    Err(e) => return SaveOutcome::Failed(e),
                 }
-                Err(e) => SaveOutcome::Failed(e),
             }
         }
     }
