@@ -106,6 +106,14 @@ pub mod parts {
         }
     );
 
+    split_point!(details_monitoring =>
+        /// Details → Monitoring: Prometheus queries and the charts (ECharts itself is loaded by
+        /// the first chart shown).
+        pub fn details_monitoring(context: DetailsContext) {
+            view! { <crate::pages::gateway_details::monitoring::MonitoringTab context/> }
+        }
+    );
+
     split_point!(details_resource_status =>
         /// Details → Resource Status: replicas, ports, live pods.
         pub fn details_resource_status(context: DetailsContext) {

@@ -47,6 +47,7 @@ pub fn gateway_home(scope: &GatewayScope) -> String {
 /// deep links and Back/Forward work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DetailsTab {
+    Monitoring,
     ResourceStatus,
     ConfigurationOptions,
     Events,
@@ -54,19 +55,21 @@ pub enum DetailsTab {
 }
 
 impl DetailsTab {
-    pub const ALL: [DetailsTab; 4] = [
+    pub const ALL: [DetailsTab; 5] = [
+        DetailsTab::Monitoring,
         DetailsTab::ResourceStatus,
         DetailsTab::ConfigurationOptions,
         DetailsTab::Events,
         DetailsTab::Metadata,
     ];
 
-    /// The tab shown at the bare details path (Monitoring once it exists, as in KubeSphere).
-    pub const DEFAULT: DetailsTab = DetailsTab::ResourceStatus;
+    /// The tab shown at the bare details path (Monitoring, as in KubeSphere).
+    pub const DEFAULT: DetailsTab = DetailsTab::Monitoring;
 
     /// The path segment (KubeSphere's own where it has the tab).
     pub fn slug(self) -> &'static str {
         match self {
+            DetailsTab::Monitoring => "monitors",
             DetailsTab::ResourceStatus => "resource-status",
             DetailsTab::ConfigurationOptions => "gateway-configs",
             DetailsTab::Events => "events",
@@ -86,6 +89,7 @@ impl DetailsTab {
     /// The i18n key of the tab's label.
     pub fn label_key(self) -> &'static str {
         match self {
+            DetailsTab::Monitoring => "MONITORING",
             DetailsTab::ResourceStatus => "RESOURCE_STATUS",
             DetailsTab::ConfigurationOptions => "CONFIGURATION_OPTIONS",
             DetailsTab::Events => "EVENTS",

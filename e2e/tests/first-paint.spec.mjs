@@ -45,13 +45,25 @@ test('the Enable dialog and the project gateways table are chunks, loaded when f
   expect(chunks).toContain('split_project_gateways_tab.wasm');
 });
 
-test('a deep link to the details page loads its chunk and shows the gateway', async ({ page }) => {
+test('a deep link to the details page loads its chunk and shows the gateway; ECharts comes only with the first chart', async ({ page }) => {
   const env = await launch({ scenario: 'nodeport' });
   const chunks = [];
-  page.on('request', (r) => { if (isChunk(r.url())) chunks.push(new URL(r.url()).pathname.split('/').pop()); });
-  await page.goto(env.url + '/gateways/kubesphere-controls-system/kubesphere-router-kubesphere-system');
+  const echarts = [];
+  page.on('request', (r) => {
+    if (isChunk(r.url())) chunks.push(new URL(r.url()).pathname.split('/').pop());
+    if (r.url().endsWith('/vendor/echarts.min.js')) echarts.push(r.url());
+  });
+  await page.goto(env.url + '/gateways/kubesphere-controls-system/kubesphere-router-kubesphere-system/resource-status');
   await expect(page.getByTestId('gateway-name')).toHaveText('kubesphere-router-kubesphere-system');
+  await expect(page.getByTestId('replicas-card')).toBeVisible();
   expect(chunks).toContain('split_gateway_details.wasm');
+  expect(chunks).toContain('split_details_resource_status.wasm');
+  expect(chunks).not.toContain('split_details_monitoring.wasm');
+  expect(echarts).toEqual([]);
+  await page.getByTestId('tab-monitors').click();
+  await expect(page.getByTestId('chart').first()).toBeAttached();
+  expect(chunks).toContain('split_details_monitoring.wasm');
+  await expect.poll(() => echarts.length).toBe(1);
 });
 
 test('a chunk that cannot be loaded: a message with Reload, the rest of the app keeps working', async ({ page }) => {

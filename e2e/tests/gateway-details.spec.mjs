@@ -12,7 +12,7 @@ test.afterEach(stopAll);
 const CS = 'kubesphere-controls-system';
 const CLUSTER_GW = 'kubesphere-router-kubesphere-system';
 const DETAILS = `/gateways/${CS}/${CLUSTER_GW}`;
-const TABS = ['resource-status', 'gateway-configs', 'events', 'metadata'];
+const TABS = ['monitors', 'resource-status', 'gateway-configs', 'events', 'metadata'];
 
 const gatewayJson = async (env, name = CLUSTER_GW) =>
   JSON.parse(await kubectl(env.cluster, ['get', 'gateway', '-n', CS, name, '-o', 'json', '--show-managed-fields']));
@@ -27,15 +27,15 @@ function openWatches(page) {
   return () => [...open].map((r) => new URL(r.url()).pathname.split('/').slice(-1)[0]).sort();
 }
 
-test('View Details from the card lands on Resource Status; every tab deep-links and Back/Forward follow the tabs', async ({ page }) => {
+test('View Details from the card lands on Monitoring (Prometheus missing: said once, with the URL); every tab deep-links and Back/Forward follow the tabs', async ({ page }) => {
   const env = await launch({ scenario: 'nodeport' });
   await page.goto(env.url + '/clusters/gateways');
   await page.getByTestId('manage-button').click();
   await page.getByTestId('manage-view-details').click();
   await expect(page).toHaveURL(new RegExp(`${DETAILS}$`));
   await expect(page.getByTestId('gateway-name')).toHaveText(CLUSTER_GW);
-  await expect(page.getByTestId('tab-resource-status')).toHaveAttribute('aria-current', 'page');
-  await expect(page.getByTestId('replicas-card')).toBeVisible();
+  await expect(page.getByTestId('tab-monitors')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('monitoring-unavailable')).toContainText('/k8s/api/v1/namespaces/kubesphere-monitoring-system/services/prometheus-k8s:9090/proxy');
   await expect(page.getByTestId('gateway-scope')).toHaveText('Cluster');
   // the update time is the last write, not "now"
   const updateTime = async () => {

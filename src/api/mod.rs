@@ -6,6 +6,7 @@ pub mod discovery;
 pub mod error;
 pub mod gateways;
 pub mod legacy;
+pub mod prometheus;
 pub mod watch;
 
 pub use client::{abort_on_cleanup, use_client, KubeClient};

@@ -13,7 +13,8 @@
 //! - [`json_diff`]: merge patches and change lists between JSON documents.
 //! - [`watch_cache`]: list+watch cache reducer.
 //! - [`access_log`]: controller log line classification and access-log parsing.
-//! - [`promql`]: PromQL of the gateway metrics.
+//! - [`promql`]: PromQL of the gateway metrics (KubeSphere's templates).
+//! - [`monitoring`]: the Monitoring tab's queries, steps, decoded answers and units.
 //! - [`kubesphere_config`]: the working namespace from `kubesphere-config`.
 //! - [`project_table`]: search, sort and pages of the Project Gateways table.
 //! - [`pods`], [`events`]: the gateway's pods and Events as the details page shows them.
@@ -33,6 +34,7 @@ pub mod health;
 pub mod json_diff;
 pub mod kubesphere_config;
 pub mod legacy;
+pub mod monitoring;
 pub mod pods;
 pub mod project_table;
 pub mod promql;

@@ -6,6 +6,7 @@
 pub mod configuration;
 pub mod events;
 pub mod metadata;
+pub mod monitoring;
 pub mod resource_status;
 
 use gateway_model::gateway::Gateway;
@@ -252,6 +253,7 @@ fn DetailsTabs(context: DetailsContext, tab_segment: Memo<Option<String>>) -> im
                             />
                         }.into_any()
                     }
+                    Some(DetailsTab::Monitoring) => view! { <OnDemand load=move || parts::details_monitoring(context.clone())/> }.into_any(),
                     Some(DetailsTab::ResourceStatus) => view! { <OnDemand load=move || parts::details_resource_status(context.clone())/> }.into_any(),
                     Some(DetailsTab::ConfigurationOptions) => view! { <OnDemand load=move || parts::details_configuration(context.clone())/> }.into_any(),
                     Some(DetailsTab::Events) => view! { <OnDemand load=move || parts::details_events(context.clone())/> }.into_any(),
