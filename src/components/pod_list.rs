@@ -41,6 +41,8 @@ pub fn PodList(
     pods: Signal<Vec<PodView>>,
     /// The InternalIP of a node, when known.
     node_ip: Callback<String, Option<String>>,
+    /// The link to a pod's metrics (the Monitoring tab filtered to it).
+    monitoring_link: Callback<String, String>,
 ) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let expanded = RwSignal::new(BTreeSet::<String>::new());
@@ -120,7 +122,10 @@ pub fn PodList(
                                                 on:click=toggle
                                             >{move || if is_open.get() { "▾" } else { "▸" }}</button>
                                         </td>
-                                        <td class="pod-row__name" data-testid="pod-name">{pod.name().to_string()}</td>
+                                        <td class="pod-row__name">
+                                            <span data-testid="pod-name">{pod.name().to_string()}</span>
+                                            <a class="pod-row__link" data-testid="pod-monitoring" href=monitoring_link.run(pod.name().to_string())>{move || t("POD_METRICS")}</a>
+                                        </td>
                                         <td><span class=badge(pod.health()) data-testid="pod-status">{pod.status_text()}</span></td>
                                         <td data-testid="pod-ready">{format!("{ready}/{total}")}</td>
                                         <td data-testid="pod-restarts">{pod.restarts().to_string()}</td>

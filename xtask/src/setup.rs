@@ -9,6 +9,9 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// wasm-opt from npm's `binaryen` (Debian's 108 miscompiles rustc 1.95's reference-types output:
 /// "WebAssembly.Table.set(): Argument 1 is invalid"). Trunk.toml pins `version_132`.
 pub const BINARYEN_VERSION: &str = "132.0.0";
+/// ECharts from npm (the last 5.x: charming 0.6 targets ECharts 5), served as
+/// `vendor/echarts.min.js` and loaded by the first chart shown.
+pub const ECHARTS_VERSION: &str = "5.6.0";
 
 /// Where the project's own tools live (gitignored).
 pub fn tools_bin() -> std::path::PathBuf {
@@ -34,8 +37,10 @@ const APT: &[(&str, &str)] = &[
         "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
         "fonts-wqy-microhei",
     ),
-    // a real Prometheus for the metrics tests
+    // a real Prometheus for the metrics tests and `cargo xtask run`, and its promtool, which
+    // turns devcluster's backfilled week into TSDB blocks
     ("/usr/bin/prometheus", "prometheus"),
+    ("/usr/bin/promtool", "prometheus"),
 ];
 
 /// The `wasm-bindgen` version in Cargo.lock.
@@ -157,6 +162,7 @@ fn install(with_trunk: bool) -> Result<(), String> {
         .filter(|(file, _)| !Path::new(file).exists())
         .map(|(_, pkg)| *pkg)
         .collect();
+    missing.dedup();
     if output("kubectl", &["version", "--client"]).is_none() {
         missing.push("kubernetes-client");
     }
@@ -227,13 +233,58 @@ fn install(with_trunk: bool) -> Result<(), String> {
             &[],
         )?;
     }
+    echarts()?;
     // crates, so that trunk's offline build finds them
     run_in(&root(), "cargo", &["fetch", "--quiet"], &[])?;
     println!(
-        "setup: ok (wasm32 target, {}wasm-bindgen {wanted}, wasm-opt {BINARYEN_VERSION}, {}, {}, kubectl, Playwright)",
+        "setup: ok (wasm32 target, {}wasm-bindgen {wanted}, wasm-opt {BINARYEN_VERSION}, {}, {}, kubectl, prometheus + promtool, Playwright)",
         if with_trunk { format!("trunk {TRUNK_VERSION}, ") } else { String::new() },
         chromium.trim(),
         driver.split(" (").next().unwrap_or_default()
     );
     Ok(())
+}
+
+/// ECharts into `public/vendor/` (gitignored; trunk and `dist` copy `public/` to the root),
+/// with its LICENSE and NOTICE, from the npm package.
+fn echarts() -> Result<(), String> {
+    let vendor = root().join("public/vendor");
+    let stamp = vendor.join("ECHARTS-VERSION");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(ECHARTS_VERSION)
+        && vendor.join("echarts.min.js").exists()
+    {
+        return Ok(());
+    }
+    let dir = root().join(".tools/echarts");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    if !dir.join("package.json").exists() {
+        std::fs::write(
+            dir.join("package.json"),
+            "{\"name\":\"gateway-console-echarts\",\"private\":true}\n",
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    run_in(
+        &dir,
+        "npm",
+        &[
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            &format!("echarts@{ECHARTS_VERSION}"),
+        ],
+        &[],
+    )?;
+    let package = dir.join("node_modules/echarts");
+    std::fs::create_dir_all(&vendor).map_err(|e| e.to_string())?;
+    for (from, to) in [
+        ("dist/echarts.min.js", "echarts.min.js"),
+        ("LICENSE", "ECHARTS-LICENSE"),
+        ("NOTICE", "ECHARTS-NOTICE"),
+    ] {
+        std::fs::copy(package.join(from), vendor.join(to))
+            .map_err(|e| format!("{}: {e}", package.join(from).display()))?;
+    }
+    std::fs::write(&stamp, ECHARTS_VERSION).map_err(|e| e.to_string())
 }

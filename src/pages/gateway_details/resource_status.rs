@@ -43,6 +43,19 @@ pub fn ResourceStatusTab(context: DetailsContext) -> impl IntoView {
     let current = Signal::derive(move || pods.listed.get().then(|| pods.cache.with(|c| c.len())));
     let ports = Memo::new(move |_| workloads.service_now().map(|s| service_ports(&s)));
     let node_ip = Callback::new(move |node: String| workloads.node_internal_ip(&node));
+    let base = crate::routes::gateway_details_tab(
+        &namespace,
+        &name,
+        crate::routes::DetailsTab::Monitoring,
+    );
+    // (a plain link: prefixed with the router base, as <A> does)
+    let router_base = crate::config::use_config().config.router_base.clone();
+    let monitoring_link = Callback::new(move |pod: String| {
+        format!(
+            "{router_base}{base}?pod={}",
+            String::from(js_sys::encode_uri_component(&pod))
+        )
+    });
     view! {
         <div class="resource-status">
             <ReplicasCard gateway ready current access/>
@@ -77,6 +90,6 @@ pub fn ResourceStatusTab(context: DetailsContext) -> impl IntoView {
         </div>
         <div class="tab-toolbar"><SyncBadge state=pods.sync/></div>
         {move || pods.initial_error.get().map(|error| view! { <InlineError error/> })}
-        <PodList pods=pod_list node_ip/>
+        <PodList pods=pod_list node_ip monitoring_link/>
     }
 }
