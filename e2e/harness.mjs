@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAppServer } from './serve.mjs';
@@ -9,6 +10,11 @@ import { startAppServer } from './serve.mjs';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = path.join(ROOT, 'dist');
 export const DEVCLUSTER = path.join(ROOT, 'target', 'release', 'devcluster');
+/** Where devcluster caches the TSDB blocks of its backfilled week (per seed, scenario, build). */
+export const BACKFILL_CACHE = path.join(ROOT, 'target', 'devcluster-backfill');
+export const PROMETHEUS = process.env.PROMETHEUS || 'prometheus';
+/** Scrape interval of the Prometheus of `launch({ prometheus: true })`. */
+export const SCRAPE_INTERVAL = '2s';
 
 const running = new Set();
 
@@ -63,9 +69,13 @@ export function stopAllOnSignals() {
 /**
  * Starts `target/release/devcluster` on its own port (random free port unless `port` is given,
  * e.g. to start it late at an address the app already uses) and waits for `/version`.
- * Returns { url, port, stop() }.
+ * With `prometheus: true` it also starts a real Prometheus on a free port, on 7 days of history
+ * that devcluster backfills into its data directory (see startPrometheus), and devcluster's
+ * service proxy `prometheus-k8s:9090` forwards to it; without, that proxy answers 503 like an
+ * API server whose Prometheus is down.
+ * Returns { url, port, stop(), prometheus?: { url, port, history, stop() } }.
  */
-export async function startCluster({ scenario = 'nodeport', as = 'admin', faults = '', pace = '0.2', seed, port } = {}) {
+export async function startCluster({ scenario = 'nodeport', as = 'admin', faults = '', pace = '0.2', seed, port, prometheus = false } = {}) {
   if (!fs.existsSync(DEVCLUSTER)) {
     throw new Error(`${DEVCLUSTER} is missing: build it with \`cargo build --release -p devcluster\` (or run \`cargo xtask e2e\`)`);
   }
@@ -76,6 +86,20 @@ export async function startCluster({ scenario = 'nodeport', as = 'admin', faults
   const args = ['--listen', `127.0.0.1:${p}`, '--scenario', scenario, '--as', as, '--pace', String(pace)];
   if (faults) args.push('--faults', faults);
   if (seed !== undefined) args.push('--seed', String(seed));
+  let prom = null;
+  if (prometheus) {
+    prom = {
+      port: await freePort(),
+      metricsPort: await freePort(),
+      dir: fs.mkdtempSync(path.join(os.tmpdir(), 'devcluster-prometheus-')),
+    };
+    args.push(
+      '--metrics-listen', `127.0.0.1:${prom.metricsPort}`,
+      '--prometheus', `http://127.0.0.1:${prom.port}`,
+      '--prometheus-data', path.join(prom.dir, 'data'),
+      '--backfill-cache', BACKFILL_CACHE,
+    );
+  }
   const child = spawn(DEVCLUSTER, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   children.add(child);
   let stderr = '';
@@ -91,8 +115,75 @@ export async function startCluster({ scenario = 'nodeport', as = 'admin', faults
     url,
     port: p,
     scenario,
+    prometheus: undefined,
     stop: async () => {
       running.delete(handle);
+      await handle.prometheus?.stop();
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (prom) fs.rmSync(prom.dir, { recursive: true, force: true });
+    },
+  };
+  running.add(handle);
+  try {
+    // the first start in a 6-hour block (per scenario and seed) writes the week's history
+    await waitFor(`${url}/version`, { exited: () => failure, timeoutMs: prometheus ? 90000 : 20000 });
+    if (prom) handle.prometheus = await startPrometheus({ ...prom, metrics: `127.0.0.1:${prom.metricsPort}` });
+  } catch (err) {
+    await handle.stop();
+    throw err;
+  }
+  return handle;
+}
+
+/**
+ * Starts Prometheus on `dir/data` (where devcluster has written its history) at 127.0.0.1:`port`,
+ * scraping devcluster's http_sd targets at `metrics` every SCRAPE_INTERVAL, and waits until it is
+ * ready and has scraped every target once (Prometheus' service discovery alone takes ~5 s).
+ * Returns { url, port, history, stop() }; `history` is devcluster's /history (when the
+ * backfilled bursts, latency spike and reloads happened, Unix seconds).
+ */
+export async function startPrometheus({ dir, port, metrics }) {
+  const config = path.join(dir, 'prometheus.yml');
+  fs.writeFileSync(config, [
+    'global:',
+    `  scrape_interval: ${SCRAPE_INTERVAL}`,
+    `  scrape_timeout: ${SCRAPE_INTERVAL}`,
+    'scrape_configs:',
+    '  - job_name: devcluster',
+    '    http_sd_configs:',
+    `      - url: http://${metrics}/targets`,
+    '        refresh_interval: 5s',
+    '',
+  ].join('\n'));
+  const args = [
+    `--config.file=${config}`,
+    `--storage.tsdb.path=${path.join(dir, 'data')}`,
+    '--storage.tsdb.retention.time=15d',
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+  ];
+  const child = spawn(PROMETHEUS, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.add(child);
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+  let failure = null;
+  child.on('error', (err) => { failure = `cannot start ${PROMETHEUS} (${err.message}); run \`cargo xtask setup\``; });
+  child.on('exit', (code, signal) => {
+    children.delete(child);
+    failure ??= `prometheus exited (${signal ?? code}): ${stderr.trim()}`;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const handle = {
+    url,
+    port,
+    history: null,
+    stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
@@ -102,9 +193,19 @@ export async function startCluster({ scenario = 'nodeport', as = 'admin', faults
       }
     },
   };
-  running.add(handle);
   try {
-    await waitFor(`${url}/version`, { exited: () => failure });
+    await waitFor(`${url}/-/ready`, { exited: () => failure, timeoutMs: 30000 });
+    const targets = await (await fetch(`http://${metrics}/targets`)).json();
+    const deadline = Date.now() + 30000;
+    for (;;) {
+      if (failure) throw new Error(failure);
+      const r = await (await fetch(`${url}/api/v1/targets?state=active`)).json();
+      const up = (r.data?.activeTargets ?? []).filter((t) => t.health === 'up').length;
+      if (up >= targets.length) break;
+      if (Date.now() > deadline) throw new Error(`Prometheus scraped ${up} of ${targets.length} targets within 30 s`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    handle.history = await (await fetch(`http://${metrics}/history`)).json();
   } catch (err) {
     await handle.stop();
     throw err;
@@ -127,11 +228,16 @@ export async function startApp(api) {
   return handle;
 }
 
-/** Cluster + app in one call. */
+/**
+ * Cluster + app in one call. `launch({ prometheus: true, ... })` also starts a real Prometheus
+ * with 7 days of backfilled history (opt-in: it adds a few seconds): `env.prometheus` is its
+ * base URL (query it directly), `env.history` when the backfilled incidents happened, and
+ * `env.cluster.prometheus.stop()` takes it down (the proxy then answers 503).
+ */
 export async function launch(options = {}) {
   const cluster = await startCluster(options);
   const app = await startApp(cluster.url);
-  return { cluster, app, url: app.url };
+  return { cluster, app, url: app.url, prometheus: cluster.prometheus?.url, history: cluster.prometheus?.history };
 }
 
 export async function stopAll() {

@@ -50,6 +50,8 @@ pub fn chart_option(series: &[NamedSeries], unit: Unit) -> String {
         .fold(0.0_f64, f64::max);
     let (div, axis_name) = scale(unit, max);
     let mut chart = Chart::new()
+        // the card's colour shows through, in both themes
+        .background_color("transparent")
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .legend(
             Legend::new()

@@ -4,6 +4,7 @@
 
 mod bench;
 mod dist;
+mod prometheus;
 mod setup;
 mod util;
 
@@ -16,8 +17,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   setup                 install/verify the toolchain (idempotent; fast when present)
-  run [--scenario S] [--as USER] [--faults SPEC] [--port 8080]
-                        start devcluster on 127.0.0.1:8001 and `trunk serve` on http://127.0.0.1:8080/
+  run [--scenario S] [--as USER] [--faults SPEC] [--port 8080] [--prometheus-port 9090] [--no-prometheus]
+                        start devcluster on 127.0.0.1:8001, Prometheus with 7 days of backfilled
+                        history on 127.0.0.1:9090 and `trunk serve` on http://127.0.0.1:8080/
   test                  every test: fmt, clippy (native + wasm), native, component (headless Chromium),
                         devcluster's kubectl fidelity suite, and end-to-end (release build + devcluster)
   dist [--public-url /ui/] [--out DIR]
@@ -79,20 +81,88 @@ fn run(args: &[String]) -> Result<(), String> {
             "127.0.0.1:{port} is already in use; stop what listens there or choose another port with --port"
         ));
     }
+    let prometheus = !args.iter().any(|a| a == "--no-prometheus");
+    let prom_port = flag(args, "--prometheus-port").unwrap_or_else(|| "9090".into());
+    if prom_port.parse::<u16>().is_err() {
+        return Err(format!(
+            "--prometheus-port {prom_port:?} is not a port number"
+        ));
+    }
+    let prom_addr = format!("127.0.0.1:{prom_port}");
+    const METRICS: &str = "127.0.0.1:9101";
+    if prometheus {
+        for (addr, what) in [(prom_addr.as_str(), "--prometheus-port"), (METRICS, "")] {
+            if std::net::TcpStream::connect(addr).is_ok() {
+                return Err(format!(
+                    "{addr} is already in use (another `cargo xtask run` or Prometheus?); stop it first{}",
+                    if what.is_empty() { String::new() } else { format!(", choose another port with {what}, or run with --no-prometheus") }
+                ));
+            }
+        }
+    }
     cargo(&["build", "--release", "-p", "devcluster"])?;
-    let mut cluster_args = vec!["--listen", API, "--scenario", &scenario, "--as", &user];
+    let run_dir = root().join("target/xtask-run");
+    let data = run_dir.join("prometheus-data");
+    let mut cluster_args = vec![
+        "--listen".to_string(),
+        API.into(),
+        "--scenario".into(),
+        scenario.clone(),
+        "--as".into(),
+        user.clone(),
+    ];
     if !faults.is_empty() {
-        cluster_args.extend(["--faults", faults.as_str()]);
+        cluster_args.extend(["--faults".into(), faults.clone()]);
+    }
+    if prometheus {
+        // a fresh history for every run (the week and the hours come from the block cache)
+        let _ = std::fs::remove_dir_all(&data);
+        cluster_args.extend([
+            "--metrics-listen".into(),
+            METRICS.into(),
+            "--prometheus".into(),
+            format!("http://{prom_addr}"),
+            "--prometheus-data".into(),
+            data.display().to_string(),
+            "--backfill-cache".into(),
+            root()
+                .join("target/devcluster-backfill")
+                .display()
+                .to_string(),
+        ]);
     }
     let mut devcluster = std::process::Command::new(root().join("target/release/devcluster"))
         .args(&cluster_args)
         .spawn()
         .map_err(|e| format!("cannot start target/release/devcluster: {e}"))?;
-    if let Err(e) = util::wait_http_while_running(&mut devcluster, API, "/version", 60) {
-        let _ = devcluster.kill();
-        let _ = devcluster.wait();
+    // the first start of a 6-hour block writes the week's history (~10 s)
+    if let Err(e) = util::wait_http_while_running(&mut devcluster, API, "/version", 120) {
+        util::stop(&mut devcluster);
         return Err(format!("devcluster did not start: {e}"));
     }
+    let mut prom = None;
+    if prometheus {
+        match prometheus::start(
+            &run_dir,
+            &data,
+            METRICS,
+            &prom_addr,
+            prometheus::DEV_SCRAPE_INTERVAL,
+        ) {
+            Ok(p) => prom = Some(p),
+            Err(e) => {
+                util::stop(&mut devcluster);
+                return Err(e);
+            }
+        }
+    }
+    let stop_all = |devcluster: &mut std::process::Child,
+                    prom: &mut Option<std::process::Child>| {
+        if let Some(p) = prom.as_mut() {
+            util::stop(p);
+        }
+        util::stop(devcluster);
+    };
     let url = format!("http://127.0.0.1:{port}/");
     let path = setup::tool_path();
     let trunk = std::process::Command::new("trunk")
@@ -103,22 +173,28 @@ fn run(args: &[String]) -> Result<(), String> {
     let mut trunk = match trunk {
         Ok(t) => t,
         Err(e) => {
-            let _ = devcluster.kill();
-            let _ = devcluster.wait();
+            stop_all(&mut devcluster, &mut prom);
             return Err(format!("cannot run trunk: {e}"));
         }
     };
     // Announce the URL once trunk's first build is served (it prints a lot before that).
     let addr = format!("127.0.0.1:{port}");
     if util::wait_http_while_running(&mut trunk, &addr, "/", 900).is_ok() {
+        let prom_line = if prometheus {
+            format!(
+                "\n  │ Prometheus (7 days of history, scrapes every {}) on http://{prom_addr}/",
+                prometheus::DEV_SCRAPE_INTERVAL
+            )
+        } else {
+            String::new()
+        };
         println!(
-            "\n  ┌──────────────────────────────────────────────────────────────────\n  │ gateway-console: open {url}\n  │ devcluster (scenario {scenario}, as {user}{}) answers on http://{API}\n  │ Ctrl-C stops both\n  └──────────────────────────────────────────────────────────────────\n",
+            "\n  ┌──────────────────────────────────────────────────────────────────\n  │ gateway-console: open {url}\n  │ devcluster (scenario {scenario}, as {user}{}) answers on http://{API}{prom_line}\n  │ Ctrl-C stops them all\n  └──────────────────────────────────────────────────────────────────\n",
             if faults.is_empty() { String::new() } else { format!(", faults {faults}") }
         );
     }
     let status = trunk.wait();
-    let _ = devcluster.kill();
-    let _ = devcluster.wait();
+    stop_all(&mut devcluster, &mut prom);
     match status {
         Ok(s) if s.success() => Ok(()),
         Ok(s) => Err(format!("trunk serve exited with {s}")),

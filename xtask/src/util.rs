@@ -96,3 +96,22 @@ pub fn http_get(addr: &str, path: &str) -> Result<(u16, String), String> {
         .unwrap_or_default();
     Ok((status, body))
 }
+
+/// Stops a child process (SIGTERM, then SIGKILL after 5 s) and reaps it.
+pub fn stop(child: &mut std::process::Child) {
+    if let Ok(Some(_)) = child.try_wait() {
+        return;
+    }
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}

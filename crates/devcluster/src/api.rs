@@ -238,7 +238,12 @@ pub async fn handle(
 ) -> Response {
     let started = Instant::now();
     let path = uri.path().to_string();
-    let params = parse_query(&uri);
+    let mut params = parse_query(&uri);
+    if path.contains("/proxy/") || path.ends_with("/proxy") {
+        if let Some(q) = uri.query() {
+            params.insert(crate::workloads::RAW_QUERY.to_string(), q.to_string());
+        }
+    }
     let is_watch =
         params.get("watch").is_some_and(|w| w == "1" || w == "true") || path.contains("/watch/");
     let is_follow = params

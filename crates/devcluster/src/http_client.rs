@@ -10,9 +10,13 @@ pub async fn get(url: &str) -> Result<(u16, String, Vec<u8>), String> {
     let (host, path) = rest
         .split_once('/')
         .map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}")));
-    let mut stream = tokio::net::TcpStream::connect(host)
-        .await
-        .map_err(|e| format!("dial tcp {host}: {e}"))?;
+    let connect = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        tokio::net::TcpStream::connect(host),
+    )
+    .await
+    .map_err(|_| format!("dial tcp {host}: i/o timeout"))?;
+    let mut stream = connect.map_err(|e| format!("dial tcp {host}: {}", go_error(&e)))?;
     let req = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nAccept: application/json\r\n\r\n");
     stream
         .write_all(req.as_bytes())
@@ -49,6 +53,21 @@ pub async fn get(url: &str) -> Result<(u16, String, Vec<u8>), String> {
         header("content-type").unwrap_or_else(|| "application/json".into()),
         body,
     ))
+}
+
+/// An I/O error as Go's net package words it (`connect: connection refused`).
+fn go_error(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::ConnectionRefused => "connect: connection refused".into(),
+        ErrorKind::TimedOut => "i/o timeout".into(),
+        ErrorKind::AddrNotAvailable => "connect: cannot assign requested address".into(),
+        _ => {
+            let text = e.to_string();
+            let text = text.split(" (os error").next().unwrap_or_default();
+            format!("connect: {}", text.to_lowercase())
+        }
+    }
 }
 
 fn dechunk(mut data: &[u8]) -> Vec<u8> {

@@ -7,13 +7,17 @@
 //! - [`validation`], [`schema`]: what the API server rejects; [`patch`]: the three patch types.
 //! - [`workloads`]: gateway operator, Deployment/ReplicaSet controllers, kubelet, cloud LB;
 //!   [`events`]: the core/v1 Events they record.
-//! - [`traffic`], [`logs`], [`metrics`]: ingress-nginx traffic, its access logs and its metrics.
+//! - [`traffic`], [`logs`], [`metrics`]: ingress-nginx traffic, its access logs and its metrics
+//!   (and cAdvisor's per-pod CPU/memory); [`history`], [`backfill`]: the week before the start,
+//!   written into a Prometheus data directory with `promtool`.
 //! - [`users`], [`faults`], [`scenarios`]: `--as`, `--faults`, `--scenario`.
 
 pub mod api;
+pub mod backfill;
 pub mod discovery;
 pub mod events;
 pub mod faults;
+pub mod history;
 pub mod http_client;
 pub mod logs;
 pub mod metrics;
@@ -83,6 +87,7 @@ pub fn build(opts: &Options) -> Result<Shared, String> {
         opts.prometheus.clone(),
     ));
     scenarios::load(&store, &workloads, &opts.scenario)?;
+    workloads.mark_history_pods();
     workloads.spawn();
     Ok(Arc::new(Cluster {
         store,
@@ -98,22 +103,36 @@ pub fn router(cluster: Shared) -> Router {
     Router::new().fallback(api::handle).with_state(cluster)
 }
 
-/// The metrics endpoint a real Prometheus scrapes: `/targets` for `http_sd_configs` and
-/// `/metrics/<namespace>/<pod>` per controller pod.
+/// The metrics endpoint a real Prometheus scrapes: `/targets` for `http_sd_configs`,
+/// `/metrics/<namespace>/<pod>` per controller pod (ingress-nginx), `/metrics/cadvisor/<node>`
+/// per node (the kubelet's cAdvisor) and `/history` (the backfilled incidents, JSON).
 pub fn metrics_router(cluster: Shared, public_addr: String) -> Router {
     Router::new()
         .route("/targets", get(targets))
+        .route("/history", get(history))
+        .route("/metrics/cadvisor/{node}", get(cadvisor))
         .route("/metrics/{ns}/{pod}", get(pod_metrics))
         .with_state((cluster, public_addr))
 }
 
+fn labels_json(labels: Vec<(String, String)>, path: String) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    m.insert("__metrics_path__".into(), json!(path));
+    for (k, v) in labels {
+        m.insert(k, json!(v));
+    }
+    serde_json::Value::Object(m)
+}
+
+/// http_sd targets: every running controller pod (job `<gateway>-metrics`, as the chart's
+/// ServiceMonitor names it) and every node's kubelet (job `kubelet`, `/metrics/cadvisor`).
 async fn targets(State((cluster, addr)): State<(Shared, String)>) -> Response {
     let pods = cluster.store.select(
         registry::id("", "pods"),
         None,
         "app.kubernetes.io/name=ingress-nginx",
     );
-    let groups: Vec<_> = pods
+    let mut groups: Vec<_> = pods
         .iter()
         .filter(|p| p["status"]["phase"] == "Running")
         .map(|p| {
@@ -123,27 +142,64 @@ async fn targets(State((cluster, addr)): State<(Shared, String)>) -> Response {
                 .as_str()
                 .unwrap_or_default();
             let gateway = instance.strip_suffix("-ingress").unwrap_or(instance);
-            json!({"targets": [addr], "labels": {
-                "__metrics_path__": format!("/metrics/{ns}/{name}"),
-                "job": gateway_model::names::metrics_job(gateway),
-                "namespace": ns, "pod": name, "service": gateway_model::names::metrics_job(gateway),
-                "instance": format!("{}:10254", p["status"]["podIP"].as_str().unwrap_or_default())
-            }})
+            let labels = metrics::nginx_target_labels(
+                ns,
+                name,
+                gateway,
+                p["status"]["podIP"].as_str().unwrap_or_default(),
+            );
+            json!({"targets": [addr], "labels": labels_json(labels, format!("/metrics/{ns}/{name}"))})
         })
         .collect();
+    for node in cluster.store.select(registry::id("", "nodes"), None, "") {
+        let name = node["metadata"]["name"].as_str().unwrap_or_default();
+        let ip = node["status"]["addresses"]
+            .as_array()
+            .and_then(|a| a.iter().find(|a| a["type"] == "InternalIP"))
+            .and_then(|a| a["address"].as_str())
+            .unwrap_or_default();
+        let labels = metrics::kubelet_target_labels(name, ip);
+        groups.push(json!({"targets": [addr], "labels": labels_json(labels, format!("/metrics/cadvisor/{name}"))}));
+    }
     api::json_response(200, &json!(groups))
 }
+
+async fn history(State((cluster, _)): State<(Shared, String)>) -> Response {
+    let mut body = cluster.workloads.timeline.to_json();
+    body["pods"] = json!(cluster
+        .workloads
+        .history_pods()
+        .iter()
+        .map(|p| format!(
+            "{}/{}",
+            p["metadata"]["namespace"].as_str().unwrap_or_default(),
+            p["metadata"]["name"].as_str().unwrap_or_default()
+        ))
+        .collect::<Vec<_>>());
+    api::json_response(200, &body)
+}
+
+const EXPOSITION: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 async fn pod_metrics(
     State((cluster, _)): State<(Shared, String)>,
     Path((ns, pod)): Path<(String, String)>,
 ) -> Response {
     match cluster.store.get(registry::id("", "pods"), &ns, &pod) {
-        Ok(p) if workloads::serving(&p) => workloads::text_response(
-            metrics::render(&cluster.workloads, &p),
-            "text/plain; version=0.0.4; charset=utf-8",
-        ),
+        Ok(p) if workloads::serving(&p) => {
+            workloads::text_response(cluster.workloads.pod_metrics(&p), EXPOSITION)
+        }
         _ => (axum::http::StatusCode::NOT_FOUND, "no such running pod").into_response(),
+    }
+}
+
+async fn cadvisor(
+    State((cluster, _)): State<(Shared, String)>,
+    Path(node): Path<String>,
+) -> Response {
+    match cluster.store.get(registry::id("", "nodes"), "", &node) {
+        Ok(_) => workloads::text_response(cluster.workloads.cadvisor(&node), EXPOSITION),
+        Err(_) => (axum::http::StatusCode::NOT_FOUND, "no such node").into_response(),
     }
 }
 

@@ -13,6 +13,7 @@ fn scenario_help() -> String {
     }
     s.push_str("\nUsers (--as):\n  admin                 everything\n  viewer                read only\n  project-admin:<ns>    read everything; write only in project <ns> and its gateway\n");
     s.push_str("\nEvents (kubectl get events -A, kubectl describe …):\n  The gateway operator (gateway-controller), Deployment and ReplicaSet controllers, scheduler,\n  kubelet and ingress-nginx record core/v1 Events as Kubernetes does: identical ones within 10m\n  are counted on one Event; at most 500 per namespace, each kept 1h after it last happened.\n\nCrash loop:\n  A Gateway with spec.deployment.resources.limits.memory below 100Mi has its controller pods\n  OOMKilled in a loop (exit 137, restartCount +1, CrashLoopBackOff, BackOff and Unhealthy\n  warnings): 5s running, 1s terminated, 10s back-off, times --pace (at least 1/20 of that).\n  Raising the limit rolls out healthy pods and ends it, e.g.\n  kubectl patch gateway -n kubesphere-controls-system <name> --type=merge \\\n    -p '{\"spec\":{\"deployment\":{\"resources\":{\"limits\":{\"memory\":\"64Mi\"}}}}}'\n");
+    s.push_str("\nMonitoring (--metrics-listen, --prometheus, --prometheus-data):\n  /targets (http_sd) lists every controller pod (job <gateway>-metrics, /metrics/<ns>/<pod>: ingress-nginx\n  v1.3.1 families) and every node's kubelet (job kubelet, /metrics/cadvisor/<node>: container_cpu_usage_seconds_total,\n  container_memory_working_set_bytes); /history tells when the backfilled incidents happened.\n  --prometheus-data DIR writes 7 days of those series into a Prometheus data directory (promtool) before\n  serving: a 5-minute 5xx burst beginning 40-50 min before the start, a failed reload\n  22-32 min before (fixed 5 min later), a 20-minute latency spike beginning 2h40m-3h10m before, another burst\n  about 2 days before (exact times: /history). A ConfigMap whose *-snippet braces do not\n  balance (or with a value of the wrong type) fails the reload: Warning RELOAD, nginx_ingress_controller_errors + 1.\n  Ingress annotation devcluster/certificate-days: N sets when its TLS hosts' certificates expire.\n");
     s.push_str("\nFaults (--faults, comma separated, each optional):\n  latency=200ms         added to every request\n  errors=0.1            fraction of non-streaming requests answered 500/503/429 (with Retry-After)\n  watch-drop=30s        the server closes every watch after this long\n  conflicts=0.5         fraction of PUT/PATCH answered 409 Conflict\n  max-gateway-replicas=5  an admission policy: Gateway writes with more replicas get 422 Invalid\n  fail=TEXT[:N]         requests whose `METHOD path?query` contains TEXT fail with 500 (the first N; repeatable)\n  throttle=TEXT:N       the first N requests whose `METHOD path?query` contains TEXT get 429 with Retry-After: 1\n");
     s
 }
@@ -48,6 +49,14 @@ struct Cli {
     /// Base URL of a real Prometheus that the service proxy `prometheus-k8s:9090` forwards to.
     #[arg(long)]
     prometheus: Option<String>,
+    /// Prometheus data directory to fill with 7 days of history (promtool) before serving;
+    /// start Prometheus on it afterwards.
+    #[arg(long)]
+    prometheus_data: Option<std::path::PathBuf>,
+    /// Where the history's TSDB blocks are cached (default: `devcluster-backfill` beside the
+    /// directory of this executable, i.e. under `target/`).
+    #[arg(long)]
+    backfill_cache: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -69,6 +78,35 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    if let Some(data) = &cli.prometheus_data {
+        let cache = cli.backfill_cache.clone().unwrap_or_else(|| {
+            std::env::current_exe()
+                .ok()
+                .and_then(|p| {
+                    p.parent()
+                        .and_then(|d| d.parent())
+                        .map(|d| d.join("devcluster-backfill"))
+                })
+                .unwrap_or_else(|| std::env::temp_dir().join("devcluster-backfill"))
+        });
+        let workloads = cluster.workloads.clone();
+        let (data, cache2) = (data.clone(), cache.clone());
+        match tokio::task::spawn_blocking(move || {
+            devcluster::backfill::prepare(&workloads, &data, &cache2)
+        })
+        .await
+        {
+            Ok(Ok(report)) => println!("devcluster: {report} (cache {})", cache.display()),
+            Ok(Err(e)) => {
+                eprintln!("devcluster: cannot write the Prometheus history: {e}");
+                std::process::exit(1);
+            }
+            Err(e) => {
+                eprintln!("devcluster: cannot write the Prometheus history: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
     let listener = match tokio::net::TcpListener::bind(&cli.listen).await {
         Ok(l) => l,
         Err(e) => {

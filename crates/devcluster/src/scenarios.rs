@@ -6,7 +6,7 @@ use crate::events::{Occurrence, Source, GATEWAY_CONTROLLER};
 use crate::registry;
 use crate::schema::gateway_crd;
 use crate::store::{Store, WriteOptions};
-use crate::workloads::Workloads;
+use crate::workloads::{Workloads, CERTIFICATE_DAYS_ANNOTATION};
 
 /// Markup, script, ANSI colours and a right-to-left override: what the hostile scenario puts in
 /// every free-text field.
@@ -19,9 +19,9 @@ pub fn long_text() -> String {
 
 pub const SCENARIOS: [(&str, &str); 9] = [
     ("empty", "KubeSphere installed, no gateway enabled"),
-    ("nodeport", "cluster gateway, NodePort, 2 replicas, with Ingresses in project demo"),
+    ("nodeport", "cluster gateway, NodePort, 2 replicas, with TLS Ingresses in project demo (one certificate expires in ~9 days)"),
     ("loadbalancer", "cluster gateway, LoadBalancer with QingCloud provider annotations"),
-    ("projects", "3 project gateways (demo, shop with tracing, blog), no cluster gateway"),
+    ("projects", "3 project gateways (demo, shop with tracing, blog), no cluster gateway; TLS Ingresses in demo (expires in ~9 days) and shop"),
     ("legacy", "a KubeSphere 3.0/3.1 legacy gateway (Service + Deployment, no Gateway object) for project legacy"),
     ("custom-namespace", "kubesphere-config puts project gateways in namespace ingress-gateways; gateways for demo and shop there"),
     ("per-project", "kubesphere-config has an empty gateway.namespace: each project gateway lives in its project (demo, shop)"),
@@ -54,6 +54,25 @@ fn ingress(ns: &str, name: &str, host: &str, path: &str, service: &str) -> Value
         "metadata": {"name": name, "namespace": ns},
         "spec": {"rules": [{"host": host, "http": {"paths": [{"path": path, "pathType": "Prefix", "backend": {"service": {"name": service, "port": {"number": 80}}}}]}}]}
     })
+}
+
+/// `ingress(…)` served over TLS with the certificate in Secret `secret`; `days`: how long it
+/// stays valid after the start (devcluster's [`CERTIFICATE_DAYS_ANNOTATION`]), else 30–89 days.
+fn tls_ingress(
+    ns: &str,
+    name: &str,
+    host: &str,
+    path: &str,
+    service: &str,
+    secret: &str,
+    days: Option<u32>,
+) -> Value {
+    let mut i = ingress(ns, name, host, path, service);
+    i["spec"]["tls"] = json!([{"hosts": [host], "secretName": secret}]);
+    if let Some(d) = days {
+        i["metadata"]["annotations"] = json!({CERTIFICATE_DAYS_ANNOTATION: d.to_string()});
+    }
+    i
 }
 
 struct Seeder<'a> {
@@ -160,13 +179,30 @@ pub fn load(store: &Store, workloads: &Workloads, scenario: &str) -> Result<(), 
                 "networking.k8s.io",
                 "ingresses",
                 Some("demo"),
-                ingress("demo", "shop", "shop.example.com", "/", "shop-web"),
+                tls_ingress(
+                    "demo",
+                    "shop",
+                    "shop.example.com",
+                    "/",
+                    "shop-web",
+                    "shop-example-com-tls",
+                    None,
+                ),
             );
+            // its certificate expires in about 9 days
             s.create(
                 "networking.k8s.io",
                 "ingresses",
                 Some("demo"),
-                ingress("demo", "api", "api.example.com", "/api", "api-server"),
+                tls_ingress(
+                    "demo",
+                    "api",
+                    "api.example.com",
+                    "/api",
+                    "api-server",
+                    "api-example-com-tls",
+                    Some(9),
+                ),
             );
             gw(gateway("kubesphere-system", "NodePort", 2, false));
         }
@@ -188,13 +224,29 @@ pub fn load(store: &Store, workloads: &Workloads, scenario: &str) -> Result<(), 
                 "networking.k8s.io",
                 "ingresses",
                 Some("demo"),
-                ingress("demo", "web", "demo.example.com", "/", "web"),
+                tls_ingress(
+                    "demo",
+                    "web",
+                    "demo.example.com",
+                    "/",
+                    "web",
+                    "demo-example-com-tls",
+                    Some(9),
+                ),
             );
             s.create(
                 "networking.k8s.io",
                 "ingresses",
                 Some("shop"),
-                ingress("shop", "store", "shop.example.com", "/", "storefront"),
+                tls_ingress(
+                    "shop",
+                    "store",
+                    "shop.example.com",
+                    "/",
+                    "storefront",
+                    "shop-example-com-tls",
+                    None,
+                ),
             );
             gw(gateway("demo", "NodePort", 1, false));
             gw(gateway("shop", "LoadBalancer", 2, true));

@@ -22,7 +22,8 @@ pub fn hash_str(s: &str) -> u64 {
     })
 }
 
-fn unit(h: u64) -> f64 {
+/// A uniform number in `[0, 1)` from a hash.
+pub fn unit(h: u64) -> f64 {
     (h >> 11) as f64 / (1u64 << 53) as f64
 }
 
@@ -37,6 +38,26 @@ pub struct Route {
     pub port: u16,
     /// Share of the traffic, relative.
     pub weight: f64,
+}
+
+/// A host served over TLS (an Ingress `spec.tls` entry), for `ssl_expire_time_seconds`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TlsHost {
+    pub host: String,
+    pub secret: String,
+    /// The certificate's NotAfter (Unix seconds).
+    pub not_after: i64,
+}
+
+/// Scheduled incidents (see [`crate::history::Timeline`]), the same for every pod.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Incidents {
+    /// `[from, to)` (Unix seconds) and the share of requests answered 502/503/504 then.
+    pub bursts: Vec<(i64, i64, f64)>,
+    /// `[from, to)`: the upstreams answer slowly.
+    pub spikes: Vec<(i64, i64)>,
+    /// `[from, to)`: no random bursts, so that the scheduled ones stand out.
+    pub quiet: (i64, i64),
 }
 
 /// One simulated request.
@@ -73,28 +94,150 @@ const PATHS: [&str; 6] = [
     "/api/v1/items?page=2",
 ];
 
+/// Share of requests answered 5xx during a random (unscheduled) burst.
+pub const RANDOM_BURST_SHARE: f64 = 0.15;
+/// Share of requests answered 5xx during a scheduled burst.
+pub const SCHEDULED_BURST_SHARE: f64 = 0.6;
+
+/// Status and method of a request from its uniform draw `u` (and `h3` for the variant), when a
+/// share `burst` of requests fails with 502/503/504. [`status_probabilities`] is the same
+/// table as probabilities.
+pub fn pick_status(u: f64, h3: u64, burst: f64) -> (u16, &'static str) {
+    let status = if u < burst {
+        [502, 503, 504][(h3 % 3) as usize]
+    } else if u < 0.9 {
+        200
+    } else if u < 0.93 {
+        [201, 204][(h3 % 2) as usize]
+    } else if u < 0.95 {
+        [301, 304][(h3 % 2) as usize]
+    } else if u < 0.99 {
+        [400, 401, 403, 404, 404, 429][(h3 % 6) as usize]
+    } else {
+        500
+    };
+    let method = if status == 200 && u > 0.6 && u < 0.7 {
+        "POST"
+    } else {
+        "GET"
+    };
+    (status, method)
+}
+
+/// `(status, method, probability)` of [`pick_status`] for a burst share `burst` (at most 0.9).
+pub fn status_probabilities(burst: f64) -> Vec<(u16, &'static str, f64)> {
+    let burst = burst.clamp(0.0, 0.9);
+    let post = (0.7 - burst.max(0.6)).max(0.0);
+    let mut out = Vec::with_capacity(15);
+    if burst > 0.0 {
+        for s in [502, 503, 504] {
+            out.push((s, "GET", burst / 3.0));
+        }
+    }
+    out.push((200, "GET", 0.9 - burst - post));
+    if post > 0.0 {
+        out.push((200, "POST", post));
+    }
+    for (s, p) in [
+        (201, 0.015),
+        (204, 0.015),
+        (301, 0.01),
+        (304, 0.01),
+        (400, 0.04 / 6.0),
+        (401, 0.04 / 6.0),
+        (403, 0.04 / 6.0),
+        (404, 0.08 / 6.0),
+        (429, 0.04 / 6.0),
+        (500, 0.01),
+    ] {
+        out.push((s, "GET", p));
+    }
+    out
+}
+
+/// `$request_time` of a request with status `status` from the uniform draw `lat`, during a
+/// latency spike or not.
+pub fn request_time(status: u16, lat: f64, spike: bool) -> f64 {
+    match status {
+        504 => 60.0 + lat * 0.01,
+        502 | 503 => 0.001 + lat * 0.004,
+        // mostly fast, long tail
+        _ if spike => 0.25 + 2.0 * lat * lat + 0.002 + 0.3 * lat.powi(6) + 0.02 * lat,
+        _ => 0.002 + 0.3 * lat.powi(6) + 0.02 * lat,
+    }
+}
+
+/// Bytes of the response body of a request with status `status` (`h` uniform).
+pub fn body_bytes(status: u16, h: u64) -> u64 {
+    if status == 204 || status == 304 {
+        0
+    } else {
+        150 + h % 8000
+    }
+}
+
+/// `$request_length` (`h` uniform).
+pub fn request_length(h: u64) -> u64 {
+    180 + h % 900
+}
+
 /// The traffic of one pod of one gateway.
 #[derive(Debug, Clone)]
 pub struct PodTraffic {
     pub seed: u64,
     pub pod: String,
     pub routes: Vec<Route>,
-    /// Mean requests per second at the daily peak.
+    /// Mean requests per second at the daily peak (this pod's share of its gateway's traffic).
     pub peak_rps: f64,
+    pub tls: Vec<TlsHost>,
+    pub incidents: std::sync::Arc<Incidents>,
 }
 
 impl PodTraffic {
-    /// Requests per second around `second` (Unix time): a diurnal curve peaking at 14:00 UTC.
+    /// Requests per second around `second` (Unix time): a diurnal curve peaking at 14:00 UTC,
+    /// 30 % lower on Saturdays and Sundays.
     pub fn rate(&self, second: i64) -> f64 {
         let day = 86_400.0;
-        let phase = ((second as f64 % day) / day - 14.0 / 24.0) * std::f64::consts::TAU;
-        self.peak_rps * (0.55 + 0.45 * phase.cos())
+        let phase = ((second as f64).rem_euclid(day) / day - 14.0 / 24.0) * std::f64::consts::TAU;
+        // 1970-01-01 was a Thursday
+        let weekday = (second.div_euclid(86_400) + 4).rem_euclid(7);
+        let week = if weekday == 0 || weekday == 6 {
+            0.7
+        } else {
+            1.0
+        };
+        self.peak_rps * week * (0.55 + 0.45 * phase.cos())
     }
 
-    /// Whether `second` lies in an error burst (a few minutes every couple of hours).
-    pub fn in_burst(&self, second: i64) -> bool {
+    /// The share of requests answered 502/503/504 in `second`: a scheduled burst, a random
+    /// burst (a few minutes every few hours, per pod), or none.
+    pub fn burst_share(&self, second: i64) -> f64 {
+        if let Some((_, _, share)) = self
+            .incidents
+            .bursts
+            .iter()
+            .find(|(from, to, _)| (*from..*to).contains(&second))
+        {
+            return *share;
+        }
+        let (q0, q1) = self.incidents.quiet;
+        if (q0..q1).contains(&second) {
+            return 0.0;
+        }
         let window = second.div_euclid(300);
-        mix(&[self.seed, hash_str(&self.pod) >> 8, window as u64, 77]).is_multiple_of(24)
+        if mix(&[self.seed, hash_str(&self.pod) >> 8, window as u64, 77]).is_multiple_of(36) {
+            RANDOM_BURST_SHARE
+        } else {
+            0.0
+        }
+    }
+
+    /// Whether the upstreams answer slowly in `second`.
+    pub fn in_spike(&self, second: i64) -> bool {
+        self.incidents
+            .spikes
+            .iter()
+            .any(|(from, to)| (*from..*to).contains(&second))
     }
 
     /// The requests of one second, in order.
@@ -107,7 +250,8 @@ impl PodTraffic {
         let rate = self.rate(second);
         let count = rate.floor() as u64 + u64::from(unit(base) < rate.fract());
         let total_weight: f64 = self.routes.iter().map(|r| r.weight).sum();
-        let burst = self.in_burst(second);
+        let burst = self.burst_share(second);
+        let spike = self.in_spike(second);
         (0..count)
             .map(|i| {
                 let h = |k: u64| mix(&[base, i, k]);
@@ -121,28 +265,8 @@ impl PodTraffic {
                     pick -= r.weight;
                 }
                 let r = &self.routes[route];
-                let u = unit(h(2));
-                let status = if burst && u < 0.25 {
-                    [502, 503, 504][(h(3) % 3) as usize]
-                } else if u < 0.9 {
-                    200
-                } else if u < 0.93 {
-                    [201, 204][(h(3) % 2) as usize]
-                } else if u < 0.95 {
-                    [301, 304][(h(3) % 2) as usize]
-                } else if u < 0.99 {
-                    [400, 401, 403, 404, 404, 429][(h(3) % 6) as usize]
-                } else {
-                    500
-                };
-                let method = if u > 0.6 && u < 0.7 { "POST" } else { "GET" };
-                // latency: mostly fast, long tail, timeouts are slow
-                let lat = unit(h(4));
-                let request_time = match status {
-                    504 => 60.0 + lat * 0.01,
-                    502 | 503 => 0.001 + lat * 0.004,
-                    _ => 0.002 + 0.3 * lat.powi(6) + 0.02 * lat,
-                };
+                let (status, method) = pick_status(unit(h(2)), h(3), burst);
+                let request_time = request_time(status, unit(h(4)), spike);
                 let path = PATHS[(h(5) % PATHS.len() as u64) as usize];
                 let uri = if r.path == "/" {
                     path.to_string()
@@ -156,12 +280,8 @@ impl PodTraffic {
                     method,
                     uri,
                     status,
-                    body_bytes: if status == 204 || status == 304 {
-                        0
-                    } else {
-                        150 + h(8) % 8000
-                    },
-                    request_length: 180 + h(9) % 900,
+                    body_bytes: body_bytes(status, h(8)),
+                    request_length: request_length(h(9)),
                     request_time: (request_time * 1000.0).round() / 1000.0,
                     upstream_addr: format!(
                         "10.233.{}.{}:{}",
@@ -260,6 +380,32 @@ mod tests {
                 weight: 1.0,
             }],
             peak_rps: 5.0,
+            tls: Vec::new(),
+            incidents: Default::default(),
+        }
+    }
+
+    #[test]
+    fn status_table_matches_the_draws() {
+        for burst in [0.0, RANDOM_BURST_SHARE, SCHEDULED_BURST_SHARE] {
+            let table = status_probabilities(burst);
+            let total: f64 = table.iter().map(|(_, _, p)| p).sum();
+            assert!((total - 1.0).abs() < 1e-9, "{burst}: {total}");
+            let n = 200_000;
+            let mut seen = std::collections::HashMap::new();
+            for i in 0..n {
+                let h = mix(&[i, 5]);
+                *seen
+                    .entry(pick_status(unit(h), mix(&[h]), burst))
+                    .or_insert(0u64) += 1;
+            }
+            for (status, method, p) in table {
+                let got = *seen.get(&(status, method)).unwrap_or(&0) as f64 / n as f64;
+                assert!(
+                    (got - p).abs() < 0.004,
+                    "{burst} {status} {method}: {got} vs {p}"
+                );
+            }
         }
     }
 

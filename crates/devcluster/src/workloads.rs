@@ -21,7 +21,7 @@ use crate::events::{self, kubelet, Occurrence, Recorder, Source};
 use crate::registry;
 use crate::status::ApiError;
 use crate::store::{now, EventType, Store};
-use crate::traffic::{hash_str, mix, PodTraffic, Route};
+use crate::traffic::{hash_str, mix, PodTraffic, Route, TlsHost};
 
 pub const CONTROLLER_IMAGE: &str = "kubesphere/nginx-ingress-controller:v1.3.1";
 
@@ -41,7 +41,19 @@ pub struct Workloads {
     pulled: Mutex<HashSet<(String, String)>>,
     /// uids of the pods whose controller is being OOM-killed in a loop.
     crashing: Mutex<HashSet<String>>,
+    /// The week before the start: incidents, reloads, backfill segments.
+    pub timeline: crate::history::Timeline,
+    /// uids of the controller pods that existed at the start: their counters go back to the
+    /// timeline's origin (and are backfilled).
+    history_pods: Mutex<HashSet<String>>,
+    /// Counters of each controller pod (by uid), advanced when scraped.
+    pod_states: Mutex<HashMap<String, crate::metrics::PodState>>,
+    /// Reloads each controller pod did since the start (by uid).
+    reloads: Mutex<HashMap<String, crate::history::ReloadState>>,
 }
+
+/// At most this many pods of a scenario get a history (the `large` scenario has 3,000).
+pub const MAX_HISTORY_PODS: usize = 12;
 
 /// A controller container whose memory limit is below this gets OOM-killed in a loop.
 pub const OOM_BELOW_BYTES: u64 = 100 * 1024 * 1024;
@@ -115,6 +127,52 @@ fn set_condition(
         }
         None => conditions.push(json!({"type": type_, "status": status, "reason": reason, "message": message, "lastTransitionTime": now})),
     }
+}
+
+/// Ingress annotation (devcluster's own) setting how many days the certificates of its TLS hosts
+/// stay valid after devcluster's start (`nginx_ingress_controller_ssl_expire_time_seconds`);
+/// without it, 30–89 days (seeded).
+pub const CERTIFICATE_DAYS_ANNOTATION: &str = "devcluster/certificate-days";
+
+/// Why `nginx -t` refuses a controller ConfigMap's `data`, as the text ingress-nginx puts in its
+/// `Error reloading NGINX: …` event: a value of the wrong type (what the gateway operator's
+/// schema refuses, written to the ConfigMap directly), or a `*-snippet` whose braces do not
+/// balance.
+pub fn reload_problem(data: &Value) -> Option<String> {
+    let map = data.as_object()?;
+    let at = |key: &str, what: String| {
+        let file = format!("/tmp/nginx/nginx-cfg{:x}", hash_str(key) % 0xfff_ffff);
+        format!(
+            "exit status 1\n{} [emerg] 31#31: {what} in {file}:{}\nnginx: [emerg] {what} in {file}:{}\nnginx: configuration file {file} test failed\n",
+            jiff::Timestamp::now().strftime("%Y/%m/%d %H:%M:%S"),
+            200 + hash_str(key) % 900,
+            200 + hash_str(key) % 900,
+        )
+    };
+    for (k, v) in map {
+        let value = v.as_str().unwrap_or_default();
+        if k.ends_with("-snippet") {
+            let mut depth = 0i64;
+            for c in value.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                if depth < 0 {
+                    return Some(at(k, "unexpected \"}\"".into()));
+                }
+            }
+            if depth > 0 {
+                return Some(at(k, "unexpected end of file, expecting \"}\"".into()));
+            }
+        } else if let Some(opt) = config_options::lookup(k) {
+            if !value_matches(&opt.value_type, value) {
+                return Some(at(k, format!("invalid value {value:?} for {k:?}")));
+            }
+        }
+    }
+    None
 }
 
 /// A problem that makes the gateway's Helm release fail, as ingress-nginx would refuse it.
@@ -305,7 +363,47 @@ impl Workloads {
             events: Recorder::new(seed),
             pulled: Mutex::new(HashSet::new()),
             crashing: Mutex::new(HashSet::new()),
+            timeline: crate::history::Timeline::new(jiff::Timestamp::now().as_second(), seed),
+            history_pods: Mutex::new(HashSet::new()),
+            pod_states: Mutex::new(HashMap::new()),
+            reloads: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Marks the controller pods that exist now (after loading the scenario) as having a
+    /// history since the timeline's origin (at most [`MAX_HISTORY_PODS`]).
+    pub fn mark_history_pods(&self) {
+        let mut pods: Vec<Value> = self
+            .store
+            .select(ids().pods, None, "app.kubernetes.io/name=ingress-nginx")
+            .into_iter()
+            .filter(serving)
+            .collect();
+        pods.sort_by_key(|p| (ns_of(p), name_of(p)));
+        let mut set = self.history_pods.lock().unwrap();
+        for p in pods.iter().take(MAX_HISTORY_PODS) {
+            if let Some(uid) = p["metadata"]["uid"].as_str() {
+                set.insert(uid.to_string());
+            }
+        }
+    }
+
+    /// The controller pods with a history (running ones, sorted).
+    pub fn history_pods(&self) -> Vec<Value> {
+        let set = self.history_pods.lock().unwrap().clone();
+        let mut pods: Vec<Value> = self
+            .store
+            .select(ids().pods, None, "")
+            .into_iter()
+            .filter(|p| {
+                p["metadata"]["uid"]
+                    .as_str()
+                    .is_some_and(|u| set.contains(u))
+                    && serving(p)
+            })
+            .collect();
+        pods.sort_by_key(|p| (ns_of(p), name_of(p)));
+        pods
     }
 
     /// Records an event about `obj` (see [`crate::events`]).
@@ -1081,6 +1179,7 @@ impl Workloads {
             }
         }
         // ingress-nginx's informer adds its ConfigMap, then the first sync reloads NGINX
+        let mut config = None;
         if let Some((cm_ns, cm_name)) = configmap_of(pod) {
             if let Some(cm) = self.store.try_get(ids().configmaps, &cm_ns, &cm_name) {
                 self.record(
@@ -1093,13 +1192,18 @@ impl Workloads {
                     )
                     .times(times),
                 );
+                config = Some(cm);
             }
         }
-        self.record(pod, reload(times));
+        self.nginx_reload(pod, config.as_ref(), times);
     }
 
     /// The kubelet stops the running containers of a deleted pod.
     fn containers_killed(&self, pod: &Value) {
+        if let Some(uid) = pod["metadata"]["uid"].as_str() {
+            self.pod_states.lock().unwrap().remove(uid);
+            self.reloads.lock().unwrap().remove(uid);
+        }
         let node = pod["spec"]["nodeName"].as_str().unwrap_or("node1");
         for cs in pod["status"]["containerStatuses"]
             .as_array()
@@ -1142,7 +1246,7 @@ impl Workloads {
                     events::INGRESS_NGINX,
                 ),
             );
-            self.record(&pod, reload(1));
+            self.nginx_reload(&pod, Some(cm), 1);
         }
     }
 
@@ -1379,7 +1483,8 @@ impl Workloads {
         });
     }
 
-    /// The traffic a gateway pod serves: the Ingresses of its project (or a default site).
+    /// The traffic a gateway pod serves: the Ingresses of its project (or a default site),
+    /// its share of the gateway's traffic, its TLS hosts and the scheduled incidents.
     pub fn pod_traffic(&self, pod: &Value) -> PodTraffic {
         let ids = ids();
         let instance = pod["metadata"]["labels"]["app.kubernetes.io/instance"]
@@ -1395,8 +1500,10 @@ impl Workloads {
             Some(project)
         };
         let mut routes = Vec::new();
+        let mut tls: Vec<TlsHost> = Vec::new();
         for ing in self.store.select(ids.ingresses, ingress_ns, "") {
-            for rule in ing["spec"]["rules"].as_array().cloned().unwrap_or_default() {
+            let rules = ing["spec"]["rules"].as_array().cloned().unwrap_or_default();
+            for rule in &rules {
                 for p in rule["http"]["paths"]
                     .as_array()
                     .cloned()
@@ -1418,6 +1525,28 @@ impl Workloads {
                     });
                 }
             }
+            let days = ing["metadata"]["annotations"][CERTIFICATE_DAYS_ANNOTATION]
+                .as_str()
+                .and_then(|d| d.trim().parse::<i64>().ok());
+            for entry in ing["spec"]["tls"].as_array().cloned().unwrap_or_default() {
+                let secret = entry["secretName"].as_str().unwrap_or_default().to_string();
+                for host in entry["hosts"].as_array().cloned().unwrap_or_default() {
+                    let Some(host) = host.as_str() else { continue };
+                    let served = rules.iter().any(|r| r["host"] == host);
+                    if secret.is_empty() || !served || tls.iter().any(|t| t.host == host) {
+                        continue;
+                    }
+                    let days = days.unwrap_or_else(|| {
+                        30 + (mix(&[self.seed, hash_str(&ns_of(&ing)), hash_str(&secret)]) % 60)
+                            as i64
+                    });
+                    tls.push(TlsHost {
+                        host: host.to_string(),
+                        secret: secret.clone(),
+                        not_after: self.timeline.not_after(days),
+                    });
+                }
+            }
         }
         if routes.is_empty() {
             routes.push(Route {
@@ -1431,11 +1560,224 @@ impl Workloads {
             });
         }
         let pod_name = name_of(pod);
+        let gateway_peak = 2.0 + (mix(&[self.seed, hash_str(gateway)]) % 6) as f64;
+        // the Service does not balance perfectly: each pod has its own share
+        let share = 0.7 + 0.6 * crate::traffic::unit(mix(&[self.seed, hash_str(&pod_name), 17]));
         PodTraffic {
             seed: self.seed,
             pod: pod_name.clone(),
             routes,
-            peak_rps: 2.0 + (mix(&[self.seed, hash_str(gateway)]) % 6) as f64,
+            peak_rps: gateway_peak * share,
+            tls,
+            incidents: self.timeline.incidents.clone(),
+        }
+    }
+
+    /// Everything the metrics of a controller pod depend on besides its counters.
+    pub fn pod_model(&self, pod: &Value) -> crate::metrics::PodModel {
+        let ids = ids();
+        let uid = pod["metadata"]["uid"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let history = self.history_pods.lock().unwrap().contains(&uid);
+        let started = pod["status"]["startTime"]
+            .as_str()
+            .and_then(|s| s.parse::<jiff::Timestamp>().ok())
+            .map_or(self.timeline.start, |t| t.as_second());
+        let instance = pod["metadata"]["labels"]["app.kubernetes.io/instance"]
+            .as_str()
+            .unwrap_or_default();
+        let gateway = instance.strip_suffix("-ingress").unwrap_or(instance);
+        let statuses = pod["status"]["containerStatuses"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let containers = pod["spec"]["containers"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|c| {
+                let name = c["name"].as_str().unwrap_or_default().to_string();
+                let id = statuses
+                    .iter()
+                    .find(|s| s["name"] == name.as_str())
+                    .and_then(|s| s["containerID"].as_str())
+                    .map(|id| id.trim_start_matches("containerd://").to_string())
+                    .unwrap_or_default();
+                // containerd ids have 64 hex digits
+                let id = if id.len() < 64 {
+                    format!(
+                        "{id}{:016x}{:016x}",
+                        mix(&[hash_str(&id), 1]),
+                        mix(&[hash_str(&id), 2])
+                    )
+                } else {
+                    id
+                };
+                crate::metrics::Container {
+                    id: id.chars().take(64).collect(),
+                    image: format!("docker.io/{}", c["image"].as_str().unwrap_or_default()),
+                    name,
+                }
+            })
+            .collect();
+        let workers = self
+            .store
+            .try_get(ids.configmaps, &ns_of(pod), gateway)
+            .and_then(|cm| {
+                cm["data"]["worker-processes"]
+                    .as_str()
+                    .and_then(|w| w.parse::<f64>().ok())
+            })
+            .unwrap_or(4.0);
+        let name = name_of(pod);
+        crate::metrics::PodModel {
+            uid,
+            namespace: ns_of(pod),
+            node: pod["spec"]["nodeName"]
+                .as_str()
+                .unwrap_or("node1")
+                .to_string(),
+            started,
+            history,
+            nginx_started: if history {
+                self.timeline.origin
+            } else {
+                started
+            },
+            traffic: self.pod_traffic(pod),
+            targets: crate::metrics::nginx_target_labels(
+                &ns_of(pod),
+                &name,
+                gateway,
+                pod["status"]["podIP"].as_str().unwrap_or_default(),
+            ),
+            containers,
+            memory_base: 80e6 + 30e6 * crate::traffic::unit(mix(&[self.seed, hash_str(&name), 3])),
+            processes: 1.0 + workers,
+            name,
+        }
+    }
+
+    /// A controller pod's counters up to now (computing its history the first time).
+    fn pod_state(&self, model: &crate::metrics::PodModel) -> crate::metrics::PodState {
+        let now = jiff::Timestamp::now().as_second();
+        let mut states = self.pod_states.lock().unwrap();
+        let state = states.entry(model.uid.clone()).or_insert_with(|| {
+            if model.history {
+                let mut s = crate::metrics::PodState::starting(self.timeline.origin);
+                crate::history::advance_to(&mut s, &model.traffic, self.timeline.end);
+                s
+            } else {
+                crate::metrics::PodState::starting(model.started)
+            }
+        });
+        state.advance_exact(&model.traffic, now);
+        state.clone()
+    }
+
+    /// A controller pod's reload metrics now.
+    pub fn reload_state(&self, model: &crate::metrics::PodModel) -> crate::history::ReloadState {
+        let live = self.reloads.lock().unwrap().get(&model.uid).copied();
+        let mut base = if model.history {
+            self.timeline.reload_state(self.timeline.end)
+        } else {
+            crate::history::ReloadState::fresh(model.started)
+        };
+        if let Some(l) = live {
+            base.success += l.success;
+            base.errors += l.errors;
+            if l.success + l.errors > 0 {
+                base.last_ok = l.last_ok;
+                base.hash = l.hash;
+                if l.success > 0 {
+                    base.last_success = l.last_success;
+                }
+            }
+        }
+        base
+    }
+
+    /// The `/metrics` body of a controller pod.
+    pub fn pod_metrics(&self, pod: &Value) -> String {
+        let model = self.pod_model(pod);
+        let state = self.pod_state(&model);
+        let reload = self.reload_state(&model);
+        let now = jiff::Timestamp::now().as_second();
+        let mut out = crate::metrics::Exposition::default();
+        crate::metrics::samples(&model, &state, &reload, now, &mut |s| out.push(s));
+        out.text
+    }
+
+    /// The kubelet's `/metrics/cadvisor` of `node`: the containers of its running pods.
+    pub fn cadvisor(&self, node: &str) -> String {
+        let now = jiff::Timestamp::now().as_second();
+        let mut pods: Vec<Value> = self
+            .store
+            .select(ids().pods, None, "")
+            .into_iter()
+            .filter(|p| p["spec"]["nodeName"] == node && serving(p))
+            .collect();
+        pods.sort_by_key(|p| (ns_of(p), name_of(p)));
+        let snapshots: Vec<_> = pods
+            .iter()
+            .map(|p| {
+                let model = self.pod_model(p);
+                let state = self.pod_state(&model);
+                (model, state)
+            })
+            .collect();
+        let mut out = crate::metrics::Exposition::default();
+        // cAdvisor groups by family
+        for family in [21, 22] {
+            for (model, state) in &snapshots {
+                crate::metrics::cadvisor_samples(model, state, now, family, &mut |s| out.push(s));
+            }
+        }
+        out.text
+    }
+
+    /// ingress-nginx reloads NGINX with the ConfigMap `cm` (or its defaults): records the
+    /// `RELOAD` event and counts the reload in the pod's metrics. A configuration nginx refuses
+    /// ([`reload_problem`]) fails the reload: a `Warning`, `errors` + 1, last reload failed.
+    fn nginx_reload(&self, pod: &Value, cm: Option<&Value>, times: u64) {
+        let data = cm.map(|c| c["data"].clone()).unwrap_or(Value::Null);
+        let problem = reload_problem(&data);
+        let uid = pod["metadata"]["uid"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let now = jiff::Timestamp::now().as_second();
+        {
+            let mut reloads = self.reloads.lock().unwrap();
+            let r = reloads.entry(uid).or_insert(crate::history::ReloadState {
+                success: 0,
+                errors: 0,
+                last_ok: true,
+                last_success: now,
+                hash: 0,
+            });
+            let hash = mix(&[self.seed, hash_str(&data.to_string())]);
+            r.apply(now, problem.is_none(), hash);
+        }
+        match problem {
+            None => {
+                self.record(pod, reload(times));
+            }
+            Some(p) => {
+                self.record(
+                    pod,
+                    Occurrence::new(
+                        "Warning",
+                        "RELOAD",
+                        format!("Error reloading NGINX: {p}"),
+                        events::INGRESS_NGINX,
+                    )
+                    .times(times),
+                );
+            }
         }
     }
 
@@ -1482,7 +1824,7 @@ impl Workloads {
                 let body = if rest == "/healthz" {
                     "ok".to_string()
                 } else {
-                    crate::metrics::render(self, &pod)
+                    self.pod_metrics(&pod)
                 };
                 Ok(text_response(
                     body,
@@ -1490,18 +1832,51 @@ impl Workloads {
                 ))
             }
             _ => {
-                self.store.get(ids.services, ns, object)?;
-                let Some(base) = &self.prometheus else {
-                    return Err(ApiError::new(
+                let svc = self.store.get(ids.services, ns, object)?;
+                let refused = |addr: &str| {
+                    ApiError::new(
                         503,
                         "ServiceUnavailable",
-                        format!("no endpoints available for service \"{object}\""),
+                        format!("error trying to reach service: dial tcp {addr}: connect: connection refused"),
                         None,
-                    ));
+                    )
                 };
-                let query: String = form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(params.iter())
-                    .finish();
+                // the endpoint the API server would dial: a pod IP and the target port
+                let port_number = svc["spec"]["ports"]
+                    .as_array()
+                    .and_then(|ports| {
+                        ports.iter().find(|p| match port {
+                            None => true,
+                            Some(want) => {
+                                p["name"] == want
+                                    || p["port"].as_u64().map(|n| n.to_string()).as_deref()
+                                        == Some(want)
+                            }
+                        })
+                    })
+                    .and_then(|p| p["port"].as_u64())
+                    .unwrap_or(80);
+                let h = mix(&[self.seed, hash_str(ns), hash_str(object)]);
+                let endpoint = format!(
+                    "10.233.{}.{}:{port_number}",
+                    64 + h % 64,
+                    2 + (h >> 8) % 250
+                );
+                let prometheus = ns == PROMETHEUS_NAMESPACE
+                    && object == PROMETHEUS_SERVICE
+                    && port_number == 9090;
+                if !prometheus {
+                    return Err(refused(&endpoint));
+                }
+                let Some(base) = &self.prometheus else {
+                    return Err(refused(&endpoint));
+                };
+                let query = match params.get(RAW_QUERY) {
+                    Some(raw) => raw.clone(),
+                    None => form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(params.iter())
+                        .finish(),
+                };
                 let url = format!(
                     "{}{}{}{}",
                     base.trim_end_matches('/'),
@@ -1509,6 +1884,7 @@ impl Workloads {
                     if query.is_empty() { "" } else { "?" },
                     query
                 );
+                // Prometheus' own answers (also its 400/422/503 errors) pass through unchanged
                 crate::http_client::get(&url)
                     .await
                     .map(|(status, ct, body)| {
@@ -1534,6 +1910,13 @@ impl Workloads {
         }
     }
 }
+
+/// Where KubeSphere's Prometheus answers (`--prometheus` forwards the service proxy there).
+pub const PROMETHEUS_NAMESPACE: &str = "kubesphere-monitoring-system";
+pub const PROMETHEUS_SERVICE: &str = "prometheus-k8s";
+/// The request's raw query string in the proxy's `params` (so that repeated keys such as
+/// `match[]` reach Prometheus as sent).
+pub const RAW_QUERY: &str = "\u{0}raw-query";
 
 pub fn text_response(body: String, content_type: &str) -> Response {
     let mut r = Response::new(Body::from(Bytes::from(body)));

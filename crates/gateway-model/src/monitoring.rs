@@ -265,11 +265,12 @@ pub fn last_reload(scope: &Scope) -> String {
     )
 }
 
-/// Seconds until each host's certificate expires: an instant query.
+/// Seconds until each host's certificate expires: an instant query. (ingress-nginx exports it
+/// without `controller_pod`: the pod filter does not apply.)
 pub fn certificate_expiry(scope: &Scope) -> String {
     format!(
-        "min by (host) (nginx_ingress_controller_ssl_expire_time_seconds{}) - time()",
-        scope.controller(&[])
+        "min by (host) (nginx_ingress_controller_ssl_expire_time_seconds{{{}}}) - time()",
+        scope.job()
     )
 }
 
