@@ -72,6 +72,9 @@ const pages = [
     },
   },
   { name: 'details-events', scenario: 'nodeport', path: `${DETAILS}/events`, wait: 'events-panel' },
+  { name: 'details-monitoring', scenario: 'nodeport', prometheus: true, path: `${DETAILS}/monitors?range=1h`, wait: 'overview-strip', settle: 2500, tall: true },
+  { name: 'details-monitoring-project', scenario: 'projects', prometheus: true, path: '/gateways/kubesphere-controls-system/kubesphere-router-shop/monitors?range=6h', wait: 'overview-strip', settle: 2500 },
+  { name: 'details-monitoring-unavailable', scenario: 'nodeport', path: `${DETAILS}/monitors`, wait: 'monitoring-unavailable' },
   { name: 'details-metadata', scenario: 'nodeport', path: `${DETAILS}/metadata`, wait: 'yaml-view' },
   { name: 'details-viewer', scenario: 'nodeport', as: 'viewer', path: `${DETAILS}/resource-status`, wait: 'replicas-denied' },
   { name: 'project-enable-blocked', scenario: 'nodeport', path: '/projects/demo/gateways', wait: 'enable-reason' },
@@ -84,12 +87,12 @@ try {
   // `node screenshots.mjs enable-dialog manage-menu`: only these
   const only = process.argv.slice(2);
   for (const p of pages.filter((x) => !only.length || only.includes(x.name))) {
-    const env = p.scenario ? await launch({ scenario: p.scenario, as: p.as ?? 'admin', faults: p.faults ?? '' }) : null;
+    const env = p.scenario ? await launch({ scenario: p.scenario, as: p.as ?? 'admin', faults: p.faults ?? '', prometheus: !!p.prometheus }) : null;
     const url = env ? env.url : (await startApp(`http://127.0.0.1:${await freePort()}`)).url;
     if (p.setup) await p.setup(env);
     for (const theme of ['light', 'dark']) {
       for (const lang of ['en', 'zh']) {
-        const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+        const context = await browser.newContext({ viewport: { width: 1400, height: p.tall ? 1800 : 900 } });
         await context.addInitScript(([t, l]) => {
           localStorage.setItem('gateway-console.theme', t);
           localStorage.setItem('gateway-console.locale', l);
@@ -98,7 +101,7 @@ try {
         await page.goto(url + p.path);
         await page.getByTestId(p.wait).first().waitFor({ timeout: 20_000 });
         if (p.act) await p.act(page);
-        await page.waitForTimeout(400);
+        await page.waitForTimeout(p.settle ?? 400);
         const file = path.join(out, `${p.name}-${theme}-${lang}.png`);
         await page.screenshot({ path: file });
         console.log(file);
