@@ -4,6 +4,8 @@ import { test, expect } from '../fixtures.mjs';
 import { launch, stopAll } from '../harness.mjs';
 
 test.afterEach(stopAll);
+// a cold start writes the first blocks of the 7-day backfill (≈ 10–25 s on 2 cores) before the test
+test.describe.configure({ timeout: 120_000 });
 
 const CS = 'kubesphere-controls-system';
 const CLUSTER_GW = 'kubesphere-router-kubesphere-system';
