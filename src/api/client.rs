@@ -316,6 +316,22 @@ pub fn abort_on_cleanup() -> Option<AbortSignal> {
     Some(signal)
 }
 
+/// For a view that re-sends a request when its inputs change: each call gives the signal of the
+/// new request and aborts the previous one; the last is aborted when the view is cleaned up.
+pub fn abort_previous_on_rerun() -> impl Fn() -> Option<AbortSignal> + Copy + 'static {
+    use leptos::prelude::{StoredValue, UpdateValue};
+    let current = StoredValue::new_local(None::<AbortController>);
+    on_cleanup(move || {
+        current.try_update_value(|c| c.take().map(|c| c.abort()));
+    });
+    move || {
+        let controller = AbortController::new().ok();
+        let signal = controller.as_ref().map(AbortController::signal);
+        current.try_update_value(|c| std::mem::replace(c, controller).map(|old| old.abort()));
+        signal
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

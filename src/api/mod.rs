@@ -9,5 +9,5 @@ pub mod legacy;
 pub mod prometheus;
 pub mod watch;
 
-pub use client::{abort_on_cleanup, use_client, KubeClient};
+pub use client::{abort_on_cleanup, abort_previous_on_rerun, use_client, KubeClient};
 pub use error::ApiError;

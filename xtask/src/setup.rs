@@ -211,27 +211,7 @@ fn install(with_trunk: bool) -> Result<(), String> {
     if !output(wasm_opt.to_str().unwrap_or_default(), &["--version"])
         .is_some_and(|v| v.contains(&wanted_opt))
     {
-        let dir = root().join(".tools/binaryen");
-        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        if !dir.join("package.json").exists() {
-            std::fs::write(
-                dir.join("package.json"),
-                "{\"name\":\"gateway-console-tools\",\"private\":true}\n",
-            )
-            .map_err(|e| e.to_string())?;
-        }
-        run_in(
-            &dir,
-            "npm",
-            &[
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--no-save",
-                &format!("binaryen@{BINARYEN_VERSION}"),
-            ],
-            &[],
-        )?;
+        npm_tool("binaryen", &format!("binaryen@{BINARYEN_VERSION}"))?;
     }
     echarts()?;
     // crates, so that trunk's offline build finds them
@@ -255,27 +235,7 @@ fn echarts() -> Result<(), String> {
     {
         return Ok(());
     }
-    let dir = root().join(".tools/echarts");
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    if !dir.join("package.json").exists() {
-        std::fs::write(
-            dir.join("package.json"),
-            "{\"name\":\"gateway-console-echarts\",\"private\":true}\n",
-        )
-        .map_err(|e| e.to_string())?;
-    }
-    run_in(
-        &dir,
-        "npm",
-        &[
-            "install",
-            "--no-audit",
-            "--no-fund",
-            "--no-save",
-            &format!("echarts@{ECHARTS_VERSION}"),
-        ],
-        &[],
-    )?;
+    let dir = npm_tool("echarts", &format!("echarts@{ECHARTS_VERSION}"))?;
     let package = dir.join("node_modules/echarts");
     std::fs::create_dir_all(&vendor).map_err(|e| e.to_string())?;
     for (from, to) in [
@@ -287,4 +247,25 @@ fn echarts() -> Result<(), String> {
             .map_err(|e| format!("{}: {e}", package.join(from).display()))?;
     }
     std::fs::write(&stamp, ECHARTS_VERSION).map_err(|e| e.to_string())
+}
+
+/// `npm install <package>` into `.tools/<name>/` (a private package of its own, so the
+/// install never touches e2e/); returns that directory.
+fn npm_tool(name: &str, package: &str) -> Result<std::path::PathBuf, String> {
+    let dir = root().join(".tools").join(name);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    if !dir.join("package.json").exists() {
+        std::fs::write(
+            dir.join("package.json"),
+            format!("{{\"name\":\"gateway-console-{name}\",\"private\":true}}\n"),
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    run_in(
+        &dir,
+        "npm",
+        &["install", "--no-audit", "--no-fund", "--no-save", package],
+        &[],
+    )?;
+    Ok(dir)
 }

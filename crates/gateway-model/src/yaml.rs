@@ -102,35 +102,30 @@ fn write_map(
             (indent, Vec::new())
         };
         tokens.push((TokenKind::Key, scalar_text(key)));
-        match value {
-            Value::Object(m) if !m.is_empty() => {
-                tokens.push((TokenKind::Punct, ":".into()));
-                let at = out.len();
-                out.push(YamlLine {
-                    indent: line_indent,
-                    tokens,
-                    block_end: None,
-                });
-                write_map(out, m, indent + 2, Vec::new());
-                out[at].block_end = Some(out.len());
-            }
-            Value::Array(a) if !a.is_empty() => {
-                tokens.push((TokenKind::Punct, ":".into()));
-                let at = out.len();
-                out.push(YamlLine {
-                    indent: line_indent,
-                    tokens,
-                    block_end: None,
-                });
-                // kubectl's layout: items at the key's indent
-                write_seq(out, a, indent, Vec::new());
-                out[at].block_end = Some(out.len());
-            }
-            scalar => {
-                tokens.push((TokenKind::Punct, ": ".into()));
-                push_inline(out, &mut tokens, scalar, line_indent);
-            }
+        let block = match value {
+            Value::Object(m) if !m.is_empty() => true,
+            Value::Array(a) if !a.is_empty() => true,
+            _ => false,
+        };
+        if !block {
+            tokens.push((TokenKind::Punct, ": ".into()));
+            push_inline(out, &mut tokens, value, line_indent);
+            continue;
         }
+        tokens.push((TokenKind::Punct, ":".into()));
+        let at = out.len();
+        out.push(YamlLine {
+            indent: line_indent,
+            tokens,
+            block_end: None,
+        });
+        match value {
+            Value::Object(m) => write_map(out, m, indent + 2, Vec::new()),
+            // kubectl's layout: items at the key's indent
+            Value::Array(a) => write_seq(out, a, indent, Vec::new()),
+            _ => {}
+        }
+        out[at].block_end = Some(out.len());
     }
 }
 

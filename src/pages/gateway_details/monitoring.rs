@@ -21,7 +21,7 @@ use thaw::{Button, ButtonAppearance};
 
 use super::DetailsContext;
 use crate::api::prometheus::{query, query_range, QueryError};
-use crate::api::{use_client, KubeClient};
+use crate::api::{abort_previous_on_rerun, use_client, KubeClient};
 use crate::components::empty_state::EmptyState;
 use crate::components::metric_chart::{MetricChart, NamedSeries};
 use crate::config::use_config;
@@ -74,30 +74,17 @@ fn instant(
     at: Memo<(i64, i64, i64)>,
 ) -> RwSignal<Answer> {
     let answer = RwSignal::new(None);
-    let abort = StoredValue::new_local(None::<web_sys::AbortController>);
+    let next_signal = abort_previous_on_rerun();
     Effect::new(move |_| {
         let q = promql.get();
         let (_, end, _) = at.get();
-        let controller = web_sys::AbortController::new().ok();
-        let signal = controller.as_ref().map(|c| c.signal());
-        abort.update_value(|a| {
-            if let Some(old) = std::mem::replace(a, controller) {
-                old.abort();
-            }
-        });
+        let signal = next_signal();
         let client = client.clone();
         let path = path.clone();
         leptos::task::spawn_local(async move {
             let result = query(&client, &path, &q, end, signal.as_ref()).await;
             if !matches!(result, Err(QueryError::Aborted)) {
                 answer.try_set(Some(result));
-            }
-        });
-    });
-    on_cleanup(move || {
-        abort.try_update_value(|a| {
-            if let Some(c) = a.take() {
-                c.abort();
             }
         });
     });
@@ -112,23 +99,16 @@ fn ranged(
     at: Memo<(i64, i64, i64)>,
 ) -> RwSignal<RangeAnswer> {
     let answer = RwSignal::new(None);
-    let abort = StoredValue::new_local(None::<web_sys::AbortController>);
+    let next_signal = abort_previous_on_rerun();
     Effect::new(move |_| {
         let list = queries.get();
         let window = at.get();
-        let controller = web_sys::AbortController::new().ok();
-        let signal = controller.as_ref().map(|c| c.signal());
-        abort.update_value(|a| {
-            if let Some(old) = std::mem::replace(a, controller) {
-                old.abort();
-            }
-        });
+        let signal = next_signal();
         let client = client.clone();
         let path = path.clone();
         leptos::task::spawn_local(async move {
-            let i18n_names: Vec<(String, SeriesName)> = list;
             let mut all = Vec::new();
-            for (q, name) in i18n_names {
+            for (q, name) in list {
                 match query_range(&client, &path, &q, window, signal.as_ref()).await {
                     Ok(series) => {
                         for s in series {
@@ -152,13 +132,6 @@ fn ranged(
                 }
             }
             answer.try_set(Some(Ok(all)));
-        });
-    });
-    on_cleanup(move || {
-        abort.try_update_value(|a| {
-            if let Some(c) = a.take() {
-                c.abort();
-            }
         });
     });
     answer
