@@ -154,7 +154,7 @@ pub async fn load() -> (AppConfig, Option<ConfigWarning>) {
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn defaults_fill_missing_fields() {
         let c = AppConfig::parse(r#"{"apiBase": "/api-proxy/"}"#).unwrap();
         assert_eq!(c.api_base, "/api-proxy");
@@ -162,7 +162,7 @@ mod tests {
         assert_eq!(c.router_base, "");
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn full_config() {
         let c = AppConfig::parse(
             r#"{"apiBase":"https://k8s.example/","routerBase":"/ui/","prometheusPath":"/p/","clusterName":"prod"}"#,
@@ -174,7 +174,7 @@ mod tests {
         assert_eq!(c.cluster_name, "prod");
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn malformed_configs_are_rejected_with_a_reason() {
         assert!(AppConfig::parse("{not json").is_err());
         assert_eq!(
@@ -202,7 +202,7 @@ mod tests {
         ));
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn shipped_config_parses() {
         let shipped = include_str!("../public/config.json");
         assert_eq!(AppConfig::parse(shipped).unwrap(), AppConfig::default());

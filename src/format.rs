@@ -70,7 +70,7 @@ pub fn seconds_since(time: &str, now_ms: f64) -> Option<i64> {
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn ages_like_kubectl() {
         assert_eq!(age(-5), "0s");
         assert_eq!(age(45), "45s");
@@ -86,7 +86,7 @@ mod tests {
         assert_eq!(seconds_since("<b>", 0.0), None);
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn short_rfc3339_cuts_to_minutes() {
         assert_eq!(
             short_rfc3339("2026-01-01T10:20:30Z").as_deref(),
@@ -101,7 +101,7 @@ mod tests {
         assert_eq!(short_rfc3339(""), None);
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn timestamps() {
         let t: Time = serde_json::from_str("\"2026-11-23T08:05:09Z\"").unwrap();
         assert_eq!(
@@ -115,7 +115,7 @@ mod tests {
         );
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn civil_dates_match_jiff_across_eras_and_leap_days() {
         for secs in [
             0i64,

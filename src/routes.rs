@@ -50,15 +50,17 @@ pub enum DetailsTab {
     Monitoring,
     ResourceStatus,
     ConfigurationOptions,
+    GatewayLogs,
     Events,
     Metadata,
 }
 
 impl DetailsTab {
-    pub const ALL: [DetailsTab; 5] = [
+    pub const ALL: [DetailsTab; 6] = [
         DetailsTab::Monitoring,
         DetailsTab::ResourceStatus,
         DetailsTab::ConfigurationOptions,
+        DetailsTab::GatewayLogs,
         DetailsTab::Events,
         DetailsTab::Metadata,
     ];
@@ -72,6 +74,7 @@ impl DetailsTab {
             DetailsTab::Monitoring => "monitors",
             DetailsTab::ResourceStatus => "resource-status",
             DetailsTab::ConfigurationOptions => "gateway-configs",
+            DetailsTab::GatewayLogs => "logs",
             DetailsTab::Events => "events",
             DetailsTab::Metadata => "metadata",
         }
@@ -92,6 +95,7 @@ impl DetailsTab {
             DetailsTab::Monitoring => "MONITORING",
             DetailsTab::ResourceStatus => "RESOURCE_STATUS",
             DetailsTab::ConfigurationOptions => "CONFIGURATION_OPTIONS",
+            DetailsTab::GatewayLogs => "GATEWAY_LOGS",
             DetailsTab::Events => "EVENTS",
             DetailsTab::Metadata => "METADATA",
         }
@@ -129,7 +133,7 @@ pub fn AppRoutes() -> impl IntoView {
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn links_match_the_route_table() {
         assert_eq!(
             cluster_gateways_tab("project"),

@@ -133,7 +133,7 @@ pub fn use_theme() -> ThemeState {
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn preference_resolution() {
         assert!(!ThemePreference::Light.is_dark(true));
         assert!(ThemePreference::Dark.is_dark(false));

@@ -340,7 +340,7 @@ mod tests {
     use kube_core::Request;
     use kube_core::Resource;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn urls_are_built_by_kube_core_under_the_prefix() {
         let client = KubeClient::new("/k8s/");
         let request = Request::new(Namespace::url_path(&(), None));
@@ -359,7 +359,7 @@ mod tests {
         assert_eq!(client.url_of_path("/api"), "/k8s/api");
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn absolute_bases_are_kept() {
         let client = KubeClient::new("https://example.org/k8s");
         let request = Request::new(Namespace::url_path(&(), None));

@@ -196,7 +196,7 @@ mod tests {
 
     const NOT_FOUND: &str = r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"gateways.gateway.kubesphere.io \"kubesphere-router-demo\" not found","reason":"NotFound","details":{"name":"kubesphere-router-demo","group":"gateway.kubesphere.io","kind":"gateways"},"code":404}"#;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn status_bodies_are_decoded() {
         let e = ApiError::from_response("/k8s/apis/x", 404, NOT_FOUND);
         assert!(e.is_not_found());
@@ -208,7 +208,7 @@ mod tests {
         assert!(e.message(Locale::Zh).starts_with("未找到："));
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn conflict_and_already_exists_are_told_apart() {
         let conflict = r#"{"kind":"Status","status":"Failure","message":"the object has been modified","reason":"Conflict","code":409}"#;
         let exists = r#"{"kind":"Status","status":"Failure","message":"already exists","reason":"AlreadyExists","code":409}"#;
@@ -218,7 +218,7 @@ mod tests {
         assert_eq!(e.message(Locale::En), "Already exists: already exists");
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn proxy_errors_without_status_are_unreachable() {
         let e = ApiError::from_response("/k8s/api", 502, "<html>Bad Gateway</html>");
         assert!(e.is_unreachable());
@@ -230,7 +230,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn status_code_defaults_to_the_http_code() {
         let e = ApiError::from_response(
             "u",
@@ -250,7 +250,7 @@ mod tests {
         .is_gone());
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn network_errors() {
         let e = ApiError::Network {
             url: "/k8s/api".into(),

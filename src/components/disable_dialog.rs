@@ -172,7 +172,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn confirmation_needs_every_name_exactly() {
         let one = [target("kubesphere-router-demo")];
         assert!(is_confirmed("kubesphere-router-demo", &one));

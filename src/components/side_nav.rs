@@ -115,7 +115,7 @@ pub fn is_system_namespace(name: &str) -> bool {
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn system_namespaces() {
         assert!(is_system_namespace("kube-system"));
         assert!(is_system_namespace("kubesphere-controls-system"));

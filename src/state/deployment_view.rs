@@ -118,7 +118,7 @@ impl DeploymentView {
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn reads_replicas_and_status_and_ignores_the_pod_template() {
         let json = r#"{"apiVersion":"apps/v1","kind":"Deployment",
             "metadata":{"name":"kubesphere-router-demo","namespace":"kubesphere-controls-system","resourceVersion":"9"},
@@ -130,7 +130,7 @@ mod tests {
         assert_eq!(view.metadata.resource_version.as_deref(), Some("9"));
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn conditions_are_kept_without_their_times() {
         let json = r#"{"metadata":{"name":"d","creationTimestamp":"2026-01-01T00:00:00Z"},
             "status":{"replicas":1,"conditions":[{"type":"Progressing","status":"False","reason":"ProgressDeadlineExceeded",

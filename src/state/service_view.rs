@@ -205,7 +205,7 @@ mod tests {
     use super::*;
     use gateway_model::health;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn a_service_view_keeps_what_the_card_shows() {
         let json = r#"{"apiVersion":"v1","kind":"Service",
             "metadata":{"name":"kubesphere-router-demo","namespace":"kubesphere-controls-system","annotations":{"a":"b"}},
@@ -237,7 +237,7 @@ mod tests {
         );
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn a_node_view_keeps_roles_and_addresses() {
         let json = r#"{"apiVersion":"v1","kind":"Node",
             "metadata":{"name":"master-1","labels":{"node-role.kubernetes.io/control-plane":""}},

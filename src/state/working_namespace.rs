@@ -109,7 +109,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn the_answer_decides_the_namespace() {
         let custom = WorkingNamespaceState::from_list(Ok(vec![config(
             "gateway:\n  namespace: ingress-gateways\n",

@@ -4,6 +4,7 @@
 
 mod bench;
 mod dist;
+mod i18n_lint;
 mod prometheus;
 mod setup;
 mod util;
@@ -11,6 +12,7 @@ mod util;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use dist::APP;
 use util::{cargo, root, Step};
 
 const USAGE: &str = "usage: cargo xtask <command>
@@ -273,9 +275,13 @@ fn test() -> Result<(), String> {
         (
             "clippy (native)",
             Box::new(|| {
+                // the app is checked for its real target below: natively it would compile
+                // leptos and thaw a second time for nothing
                 cargo(&[
                     "clippy",
                     "--workspace",
+                    "--exclude",
+                    APP,
                     "--all-targets",
                     "--",
                     "-D",
@@ -301,10 +307,10 @@ fn test() -> Result<(), String> {
         ),
         (
             "native tests (incl. kubectl fidelity)",
-            Box::new(|| cargo(&["test", "--workspace"])),
+            Box::new(|| cargo(&["test", "--workspace", "--exclude", APP])),
         ),
         (
-            "component tests (headless Chromium)",
+            "app unit tests (wasm, Node.js) + component tests (headless Chromium)",
             Box::new(move || {
                 util::run_in(
                     &root(),
@@ -314,7 +320,8 @@ fn test() -> Result<(), String> {
                         "--target",
                         "wasm32-unknown-unknown",
                         "-p",
-                        "gateway-console",
+                        APP,
+                        "--lib",
                         "--test",
                         "web",
                     ],

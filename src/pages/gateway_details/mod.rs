@@ -5,6 +5,7 @@
 
 pub mod configuration;
 pub mod events;
+pub mod logs;
 pub mod metadata;
 pub mod monitoring;
 pub mod resource_status;
@@ -256,6 +257,7 @@ fn DetailsTabs(context: DetailsContext, tab_segment: Memo<Option<String>>) -> im
                     Some(DetailsTab::Monitoring) => view! { <OnDemand load=move || parts::details_monitoring(context.clone())/> }.into_any(),
                     Some(DetailsTab::ResourceStatus) => view! { <OnDemand load=move || parts::details_resource_status(context.clone())/> }.into_any(),
                     Some(DetailsTab::ConfigurationOptions) => view! { <OnDemand load=move || parts::details_configuration(context.clone())/> }.into_any(),
+                    Some(DetailsTab::GatewayLogs) => view! { <OnDemand load=move || parts::details_logs(context.clone())/> }.into_any(),
                     Some(DetailsTab::Events) => view! { <OnDemand load=move || parts::details_events(context.clone())/> }.into_any(),
                     Some(DetailsTab::Metadata) => view! { <OnDemand load=move || parts::details_metadata(context.clone())/> }.into_any(),
                 }
@@ -268,7 +270,7 @@ fn DetailsTabs(context: DetailsContext, tab_segment: Memo<Option<String>>) -> im
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn the_breadcrumb_guess_from_a_name() {
         assert_eq!(
             scope_from_name(CLUSTER_GATEWAY_NAME),
