@@ -13,6 +13,7 @@
 //! - [`json_diff`]: merge patches and change lists between JSON documents.
 //! - [`watch_cache`]: list+watch cache reducer.
 //! - [`access_log`]: controller log line classification and access-log parsing.
+//! - [`logs`]: the Gateway Logs viewer: streamed pod logs merged, filtered, found, tabulated.
 //! - [`promql`]: PromQL of the gateway metrics (KubeSphere's templates).
 //! - [`monitoring`]: the Monitoring tab's queries, steps, decoded answers and units.
 //! - [`kubesphere_config`]: the working namespace from `kubesphere-config`.
@@ -34,6 +35,7 @@ pub mod health;
 pub mod json_diff;
 pub mod kubesphere_config;
 pub mod legacy;
+pub mod logs;
 pub mod monitoring;
 pub mod pods;
 pub mod project_table;
