@@ -9,7 +9,8 @@ import { startAppServer } from './serve.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = path.join(ROOT, 'dist');
-export const DEVCLUSTER = path.join(ROOT, 'target', 'release', 'devcluster');
+/** The devcluster binary; `DEVCLUSTER_BIN` overrides it (e.g. a build in another target dir). */
+export const DEVCLUSTER = process.env.DEVCLUSTER_BIN ? path.resolve(process.env.DEVCLUSTER_BIN) : path.join(ROOT, 'target', 'release', 'devcluster');
 /** Where devcluster caches the TSDB blocks of its backfilled week (per seed, scenario, build). */
 export const BACKFILL_CACHE = path.join(ROOT, 'target', 'devcluster-backfill');
 export const PROMETHEUS = process.env.PROMETHEUS || 'prometheus';
@@ -73,9 +74,10 @@ export function stopAllOnSignals() {
  * that devcluster backfills into its data directory (see startPrometheus), and devcluster's
  * service proxy `prometheus-k8s:9090` forwards to it; without, that proxy answers 503 like an
  * API server whose Prometheus is down.
+ * `args`: more devcluster flags, e.g. `['--log-lines', '200000']`.
  * Returns { url, port, stop(), prometheus?: { url, port, history, stop() } }.
  */
-export async function startCluster({ scenario = 'nodeport', as = 'admin', faults = '', pace = '0.2', seed, port, prometheus = false } = {}) {
+export async function startCluster({ scenario = 'nodeport', as = 'admin', faults = '', pace = '0.2', seed, port, prometheus = false, args: extraArgs = [] } = {}) {
   if (!fs.existsSync(DEVCLUSTER)) {
     throw new Error(`${DEVCLUSTER} is missing: build it with \`cargo build --release -p devcluster\` (or run \`cargo xtask e2e\`)`);
   }
@@ -86,6 +88,7 @@ export async function startCluster({ scenario = 'nodeport', as = 'admin', faults
   const args = ['--listen', `127.0.0.1:${p}`, '--scenario', scenario, '--as', as, '--pace', String(pace)];
   if (faults) args.push('--faults', faults);
   if (seed !== undefined) args.push('--seed', String(seed));
+  args.push(...extraArgs);
   let prom = null;
   if (prometheus) {
     prom = {
@@ -215,14 +218,15 @@ export async function startPrometheus({ dir, port, metrics }) {
 
 /**
  * Serves dist/ (SPA fallback) with /k8s/ proxied, streaming, to a devcluster: `api` is its port,
- * its handle from startCluster, or a base URL. Returns { url, port, stop() }.
+ * its handle from startCluster, or a base URL; `mounts` adds static directories (see
+ * serve.mjs). Returns { url, port, stop() }.
  */
-export async function startApp(api) {
+export async function startApp(api, { mounts = [] } = {}) {
   if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     throw new Error(`${DIST}/index.html is missing: build it with \`trunk build --release\` (or run \`cargo xtask e2e\`)`);
   }
   const apiUrl = typeof api === 'number' ? `http://127.0.0.1:${api}` : (api.url ?? String(api));
-  const server = await startAppServer({ dist: DIST, api: apiUrl });
+  const server = await startAppServer({ dist: DIST, api: apiUrl, mounts });
   const handle = { url: server.url, port: server.port, stop: async () => { running.delete(handle); await server.close(); } };
   running.add(handle);
   return handle;

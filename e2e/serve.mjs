@@ -22,10 +22,19 @@ function cspOf(dist) {
   }
 }
 
-export function startAppServer({ dist, api, port = 0, apiPrefix = '/k8s/' }) {
+/**
+ * `mounts`: extra static directories, `[{ prefix: '/__bench/', dir }]`, served as they are
+ * (no SPA fallback, no CSP): benchmark pages beside the app, on its origin.
+ */
+export function startAppServer({ dist, api, port = 0, apiPrefix = '/k8s/', mounts = [] }) {
   const upstream = new URL(api);
   const csp = cspOf(dist);
   const server = http.createServer((req, res) => {
+    const mount = mounts.find((m) => req.url.startsWith(m.prefix));
+    if (mount) {
+      serveMounted(mount, req, res);
+      return;
+    }
     if (req.url.startsWith(apiPrefix)) {
       const target = '/' + req.url.slice(apiPrefix.length);
       const proxied = http.request({
@@ -87,6 +96,24 @@ export function startAppServer({ dist, api, port = 0, apiPrefix = '/k8s/' }) {
       });
     });
   });
+}
+
+function serveMounted({ prefix, dir }, req, res) {
+  let rel;
+  try {
+    rel = decodeURIComponent(req.url.split('?')[0].slice(prefix.length));
+  } catch {
+    rel = null;
+  }
+  const root = path.resolve(dir);
+  const file = rel === null ? null : path.resolve(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
+  if (!file || !file.startsWith(root + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+    return;
+  }
+  res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-cache' });
+  fs.createReadStream(file).pipe(res);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

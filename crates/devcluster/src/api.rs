@@ -566,7 +566,12 @@ async fn dispatch(
         (m, Some(name), Some("scale")) => {
             scale(store, target, res, &ns, name, m, headers, &body, write_opts)
         }
-        ("GET", Some(name), Some("log")) => cluster.workloads.pod_log(&ns, name, params).await,
+        ("GET", Some(name), Some("log")) => {
+            cluster
+                .workloads
+                .pod_log(&ns, name, params, cluster.faults.watch_drop)
+                .await
+        }
         (_, Some(name), Some(sub)) if sub == "proxy" || sub.starts_with("proxy") => {
             cluster
                 .workloads

@@ -424,6 +424,7 @@ mod tests {
             peak_rps: 4.0,
             tls: Vec::new(),
             incidents,
+            fixed_rate: None,
         }
     }
 

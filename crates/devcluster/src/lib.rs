@@ -59,6 +59,12 @@ pub struct Options {
     pub pace: f64,
     pub max_watch: Duration,
     pub prometheus: Option<String>,
+    /// `--log-lines`: every controller pod of the starting scenario has at least this many access
+    /// lines of log history (backdated; the kubelet's retention grows to fit them).
+    pub log_lines: Option<u64>,
+    /// `--log-rate`: from the start on, every controller pod serves this many requests per second
+    /// (access lines, and the request counters of its metrics) instead of the diurnal curve.
+    pub log_rate: Option<f64>,
 }
 
 impl Default for Options {
@@ -71,6 +77,8 @@ impl Default for Options {
             pace: 1.0,
             max_watch: Duration::from_secs(300),
             prometheus: None,
+            log_lines: None,
+            log_rate: None,
         }
     }
 }
@@ -80,12 +88,17 @@ pub fn build(opts: &Options) -> Result<Shared, String> {
     let user = users::User::parse(&opts.user)?;
     let faults = faults::Faults::parse(&opts.faults)?;
     let store = Arc::new(store::Store::new());
-    let workloads = Arc::new(workloads::Workloads::new(
-        store.clone(),
-        opts.seed,
-        opts.pace,
-        opts.prometheus.clone(),
-    ));
+    if opts.log_rate.is_some_and(|r| !(0.0..=1e6).contains(&r)) {
+        return Err(format!(
+            "--log-rate must be between 0 and 1000000 lines per second, not {}",
+            opts.log_rate.unwrap_or_default()
+        ));
+    }
+    let mut workloads =
+        workloads::Workloads::new(store.clone(), opts.seed, opts.pace, opts.prometheus.clone());
+    workloads.log_lines = opts.log_lines.filter(|&n| n > 0);
+    workloads.log_rate = opts.log_rate;
+    let workloads = Arc::new(workloads);
     scenarios::load(&store, &workloads, &opts.scenario)?;
     workloads.mark_history_pods();
     workloads.spawn();

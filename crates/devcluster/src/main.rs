@@ -14,7 +14,8 @@ fn scenario_help() -> String {
     s.push_str("\nUsers (--as):\n  admin                 everything\n  viewer                read only\n  project-admin:<ns>    read everything; write only in project <ns> and its gateway\n");
     s.push_str("\nEvents (kubectl get events -A, kubectl describe …):\n  The gateway operator (gateway-controller), Deployment and ReplicaSet controllers, scheduler,\n  kubelet and ingress-nginx record core/v1 Events as Kubernetes does: identical ones within 10m\n  are counted on one Event; at most 500 per namespace, each kept 1h after it last happened.\n\nCrash loop:\n  A Gateway with spec.deployment.resources.limits.memory below 100Mi has its controller pods\n  OOMKilled in a loop (exit 137, restartCount +1, CrashLoopBackOff, BackOff and Unhealthy\n  warnings): 5s running, 1s terminated, 10s back-off, times --pace (at least 1/20 of that).\n  Raising the limit rolls out healthy pods and ends it, e.g.\n  kubectl patch gateway -n kubesphere-controls-system <name> --type=merge \\\n    -p '{\"spec\":{\"deployment\":{\"resources\":{\"limits\":{\"memory\":\"64Mi\"}}}}}'\n");
     s.push_str("\nMonitoring (--metrics-listen, --prometheus, --prometheus-data):\n  /targets (http_sd) lists every controller pod (job <gateway>-metrics, /metrics/<ns>/<pod>: ingress-nginx\n  v1.3.1 families) and every node's kubelet (job kubelet, /metrics/cadvisor/<node>: container_cpu_usage_seconds_total,\n  container_memory_working_set_bytes); /history tells when the backfilled incidents happened.\n  --prometheus-data DIR writes 7 days of those series into a Prometheus data directory (promtool) before\n  serving: a 5-minute 5xx burst beginning 40-50 min before the start, a failed reload\n  22-32 min before (fixed 5 min later), a 20-minute latency spike beginning 2h40m-3h10m before, another burst\n  about 2 days before (exact times: /history). A ConfigMap whose *-snippet braces do not\n  balance (or with a value of the wrong type) fails the reload: Warning RELOAD, nginx_ingress_controller_errors + 1.\n  Ingress annotation devcluster/certificate-days: N sets when its TLS hosts' certificates expire.\n");
-    s.push_str("\nFaults (--faults, comma separated, each optional):\n  latency=200ms         added to every request\n  errors=0.1            fraction of non-streaming requests answered 500/503/429 (with Retry-After)\n  watch-drop=30s        the server closes every watch after this long\n  conflicts=0.5         fraction of PUT/PATCH answered 409 Conflict\n  max-gateway-replicas=5  an admission policy: Gateway writes with more replicas get 422 Invalid\n  fail=TEXT[:N]         requests whose `METHOD path?query` contains TEXT fail with 500 (the first N; repeatable)\n  throttle=TEXT:N       the first N requests whose `METHOD path?query` contains TEXT get 429 with Retry-After: 1\n");
+    s.push_str("\nLogs (kubectl logs [-f] [--tail N] [--timestamps], GET …/pods/<pod>/log):\n  A controller pod logs its start-up banner, then one ingress-nginx access line per request of the\n  traffic model (and an nginx [error] line per 502/504), each second's lines spread over the second\n  (unique, ordered timestamps). The kubelet keeps the last 6h, at most 10 MiB.\n  --log-lines N         the pods of the starting scenario (at most 12; their nginx notionally runs\n                        since the 7-day history's origin) keep their log back to the N-th newest\n                        access line, and at least the last 6h, with no byte limit: a tail of N\n                        lines or more is backdated traffic (no banner); streamed in ~64 KiB chunks\n  --log-rate R          from the start on, every controller pod serves R requests per second (its\n                        access lines and its metrics' request counters), so `logs -f` grows by\n                        about R lines/s; the history before the start keeps the diurnal rate\n");
+    s.push_str("\nFaults (--faults, comma separated, each optional):\n  latency=200ms         added to every request\n  errors=0.1            fraction of non-streaming requests answered 500/503/429 (with Retry-After)\n  watch-drop=30s        the server closes every watch and followed log after this long\n  conflicts=0.5         fraction of PUT/PATCH answered 409 Conflict\n  max-gateway-replicas=5  an admission policy: Gateway writes with more replicas get 422 Invalid\n  fail=TEXT[:N]         requests whose `METHOD path?query` contains TEXT fail with 500 (the first N; repeatable)\n  throttle=TEXT:N       the first N requests whose `METHOD path?query` contains TEXT get 429 with Retry-After: 1\n");
     s
 }
 
@@ -57,6 +58,14 @@ struct Cli {
     /// directory of this executable, i.e. under `target/`).
     #[arg(long)]
     backfill_cache: Option<std::path::PathBuf>,
+    /// Give the controller log of every gateway pod of the starting scenario at least N access
+    /// lines of history (backdated; for benchmarks, e.g. 200000 ≈ 42 MB); see "Logs" below.
+    #[arg(long, value_name = "N")]
+    log_lines: Option<u64>,
+    /// From the start on, every gateway pod serves this many requests per second, so a followed
+    /// log grows by about as many access lines per second (e.g. 2000); see "Logs" below.
+    #[arg(long, value_name = "LINES_PER_SECOND")]
+    log_rate: Option<f64>,
 }
 
 #[tokio::main]
@@ -70,6 +79,8 @@ async fn main() {
         pace: cli.pace,
         max_watch: Duration::from_secs(cli.watch_timeout),
         prometheus: cli.prometheus.clone(),
+        log_lines: cli.log_lines,
+        log_rate: cli.log_rate,
     };
     let cluster = match devcluster::build(&opts) {
         Ok(c) => c,

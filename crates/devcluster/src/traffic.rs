@@ -191,6 +191,9 @@ pub struct PodTraffic {
     pub peak_rps: f64,
     pub tls: Vec<TlsHost>,
     pub incidents: std::sync::Arc<Incidents>,
+    /// From this second on (Unix), this many requests per second instead of [`Self::rate`]'s
+    /// diurnal curve (devcluster's `--log-rate`; logs and metrics count the same requests).
+    pub fixed_rate: Option<(i64, f64)>,
 }
 
 impl PodTraffic {
@@ -240,15 +243,45 @@ impl PodTraffic {
             .any(|(from, to)| (*from..*to).contains(&second))
     }
 
-    /// The requests of one second, in order.
-    pub fn requests(&self, second: i64) -> Vec<Request> {
+    /// The hash every draw of `second` derives from, and how many requests arrive in it.
+    fn draw(&self, second: i64) -> (u64, u64) {
         if self.routes.is_empty() {
-            return Vec::new();
+            return (0, 0);
         }
         let pod = hash_str(&self.pod);
         let base = mix(&[self.seed, pod, second as u64]);
-        let rate = self.rate(second);
+        let rate = match self.fixed_rate {
+            Some((from, rate)) if second >= from => rate,
+            _ => self.rate(second),
+        };
         let count = rate.floor() as u64 + u64::from(unit(base) < rate.fract());
+        (base, count)
+    }
+
+    /// How many requests arrive in `second` and how many of them fail with an nginx error line
+    /// (502, 504), without building them: `requests(second).len()` and the `Some`s of
+    /// [`Self::error_line`] over them.
+    pub fn counts(&self, second: i64) -> (u64, u64) {
+        let (base, count) = self.draw(second);
+        let burst = self.burst_share(second);
+        if burst <= 0.0 {
+            return (count, 0);
+        }
+        let errors = (0..count)
+            .filter(|&i| {
+                let (status, _) = pick_status(unit(mix(&[base, i, 2])), mix(&[base, i, 3]), burst);
+                matches!(status, 502 | 504)
+            })
+            .count() as u64;
+        (count, errors)
+    }
+
+    /// The requests of one second, in order.
+    pub fn requests(&self, second: i64) -> Vec<Request> {
+        let (base, count) = self.draw(second);
+        if count == 0 {
+            return Vec::new();
+        }
         let total_weight: f64 = self.routes.iter().map(|r| r.weight).sum();
         let burst = self.burst_share(second);
         let spike = self.in_spike(second);
@@ -303,10 +336,12 @@ impl PodTraffic {
 
     /// The access line ingress-nginx writes for a request (default `log-format-upstream`).
     pub fn access_line(&self, req: &Request) -> String {
+        self.access_line_at(req, &access_time(req.second))
+    }
+
+    /// [`Self::access_line`] with its `$time_local` ([`access_time`]) already formatted.
+    pub fn access_line_at(&self, req: &Request, time: &str) -> String {
         let r = &self.routes[req.route];
-        let time = jiff::Timestamp::from_second(req.second)
-            .unwrap_or_default()
-            .strftime("%d/%b/%Y:%H:%M:%S +0000");
         let upstream = format!("{}-{}-{}", r.namespace, r.service, r.port);
         let (addr, len, utime, ustatus) = match req.status {
             502 | 503 => (
@@ -344,15 +379,17 @@ impl PodTraffic {
 
     /// The nginx error line that accompanies a failed upstream request, if any.
     pub fn error_line(&self, req: &Request) -> Option<String> {
+        self.error_line_at(req, &error_time(req.second))
+    }
+
+    /// [`Self::error_line`] with its time ([`error_time`]) already formatted.
+    pub fn error_line_at(&self, req: &Request, time: &str) -> Option<String> {
         let r = &self.routes[req.route];
         let what = match req.status {
             504 => "upstream timed out (110: Operation timed out) while reading response header from upstream",
             502 => "connect() failed (111: Connection refused) while connecting to upstream",
             _ => return None,
         };
-        let time = jiff::Timestamp::from_second(req.second)
-            .unwrap_or_default()
-            .strftime("%Y/%m/%d %H:%M:%S");
         let pid = 30 + (mix(&[hash_str(&self.pod)]) % 4);
         Some(format!(
             "{time} [error] {pid}#{pid}: *{} {what}, client: {}, server: {}, request: \"{} {} HTTP/1.1\", upstream: \"http://{}{}\", host: \"{}\"",
@@ -360,6 +397,22 @@ impl PodTraffic {
             req.client, r.host, req.method, req.uri, req.upstream_addr, req.uri, r.host
         ))
     }
+}
+
+/// `$time_local` of an access line written in `second`.
+pub fn access_time(second: i64) -> String {
+    jiff::Timestamp::from_second(second)
+        .unwrap_or_default()
+        .strftime("%d/%b/%Y:%H:%M:%S +0000")
+        .to_string()
+}
+
+/// The time of an nginx error line written in `second`.
+pub fn error_time(second: i64) -> String {
+    jiff::Timestamp::from_second(second)
+        .unwrap_or_default()
+        .strftime("%Y/%m/%d %H:%M:%S")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -382,7 +435,31 @@ mod tests {
             peak_rps: 5.0,
             tls: Vec::new(),
             incidents: Default::default(),
+            fixed_rate: None,
         }
+    }
+
+    #[test]
+    fn counts_agree_with_the_requests() {
+        let mut m = model();
+        // a burst, so that some requests get error lines
+        m.incidents = std::sync::Arc::new(Incidents {
+            bursts: vec![(1_700_000_000, 1_700_000_300, SCHEDULED_BURST_SHARE)],
+            ..Default::default()
+        });
+        let mut errors = 0;
+        for second in 1_699_999_900..1_700_000_400 {
+            let reqs = m.requests(second);
+            let e = reqs.iter().filter(|r| m.error_line(r).is_some()).count() as u64;
+            assert_eq!(m.counts(second), (reqs.len() as u64, e), "{second}");
+            errors += e;
+        }
+        assert!(errors > 100, "{errors}");
+        // --log-rate: a fixed rate from a second on
+        m.fixed_rate = Some((1_700_000_000, 2000.0));
+        assert!(m.requests(1_699_999_999).len() < 20);
+        assert_eq!(m.requests(1_700_000_000).len(), 2000);
+        assert_eq!(m.counts(1_700_000_001).0, 2000);
     }
 
     #[test]

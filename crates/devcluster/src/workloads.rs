@@ -50,6 +50,13 @@ pub struct Workloads {
     pod_states: Mutex<HashMap<String, crate::metrics::PodState>>,
     /// Reloads each controller pod did since the start (by uid).
     reloads: Mutex<HashMap<String, crate::history::ReloadState>>,
+    /// `--log-lines`: the controller log of every pod with a history holds at least this many
+    /// access lines (backdated; see [`crate::logs`]).
+    pub log_lines: Option<u64>,
+    /// `--log-rate`: requests (access lines) per second of every controller pod from the start on.
+    pub log_rate: Option<f64>,
+    /// Backdated logs as rendered once (`--log-lines`).
+    pub log_cache: crate::logs::Cache,
 }
 
 /// At most this many pods of a scenario get a history (the `large` scenario has 3,000).
@@ -367,7 +374,17 @@ impl Workloads {
             history_pods: Mutex::new(HashSet::new()),
             pod_states: Mutex::new(HashMap::new()),
             reloads: Mutex::new(HashMap::new()),
+            log_lines: None,
+            log_rate: None,
+            log_cache: Default::default(),
         }
+    }
+
+    /// Whether `pod` existed at the start (its nginx notionally runs since the timeline's origin).
+    pub fn has_history(&self, pod: &Value) -> bool {
+        pod["metadata"]["uid"]
+            .as_str()
+            .is_some_and(|u| self.history_pods.lock().unwrap().contains(u))
     }
 
     /// Marks the controller pods that exist now (after loading the scenario) as having a
@@ -1570,6 +1587,7 @@ impl Workloads {
             peak_rps: gateway_peak * share,
             tls,
             incidents: self.timeline.incidents.clone(),
+            fixed_rate: self.log_rate.map(|r| (self.timeline.start, r)),
         }
     }
 
@@ -1787,8 +1805,9 @@ impl Workloads {
         ns: &str,
         name: &str,
         params: &HashMap<String, String>,
+        drop_after: Option<std::time::Duration>,
     ) -> Result<Response, ApiError> {
-        crate::logs::serve(self, ns, name, params).await
+        crate::logs::serve(self, ns, name, params, drop_after).await
     }
 
     /// Pod and service proxies: ingress-nginx metrics and a real Prometheus.
