@@ -8,6 +8,7 @@ import os from 'node:os';
 import { chromium as pw } from '@playwright/test';
 import { chromium } from './playwright.config.mjs';
 import { ROOT, launch, stopAll, stopAllOnSignals } from './harness.mjs';
+import { runLogBench } from './bench-logs.mjs';
 import { FIRST_PAINT_TARGET, FIRST_PAINT_LIMIT, fetchedFiles, sizes, total, waitForFirstData, shortName } from './first-paint.mjs';
 
 stopAllOnSignals();
@@ -155,6 +156,9 @@ ${phase('render', 'render, to first data')}
 
 Machine: ${os.cpus().length} cores; measured ${new Date().toISOString().slice(0, 10)}.
 `;
+  // the Logs tab against xterm.js and plain JS (its own devclusters, the same browser)
+  const logs = await runLogBench(browser);
+  md += '\n' + logs.md;
 } finally {
   await browser.close();
   await stopAll();

@@ -128,6 +128,13 @@ pub mod parts {
         }
     );
 
+    split_point!(details_logs =>
+        /// Details → Gateway Logs: the pods' controller logs, merged, followed, filtered.
+        pub fn details_logs(context: DetailsContext) {
+            view! { <crate::pages::gateway_details::logs::LogsTab context/> }
+        }
+    );
+
     split_point!(details_events =>
         /// Details → Events.
         pub fn details_events(context: DetailsContext) {

@@ -7,6 +7,7 @@ pub mod chunks;
 pub mod components;
 pub mod config;
 pub mod crash;
+pub mod download;
 pub mod format;
 pub mod i18n;
 pub mod pages;

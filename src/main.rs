@@ -3,5 +3,15 @@
 fn main() {
     gateway_console::perf::mark_start();
     gateway_console::crash::install();
-    leptos::mount::mount_to_body(gateway_console::app::App);
+    // a language whose catalogue is fetched (split build, Chinese) is ready before the first
+    // paint, so that nothing shows in English first; start.js started the fetch already
+    let locale = gateway_console::i18n::initial_locale();
+    if locale.is_ready() {
+        leptos::mount::mount_to_body(gateway_console::app::App);
+    } else {
+        leptos::task::spawn_local(async move {
+            let _ = gateway_console::i18n::load(locale).await;
+            leptos::mount::mount_to_body(gateway_console::app::App);
+        });
+    }
 }

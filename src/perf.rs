@@ -27,3 +27,23 @@ pub fn mark_first_data() {
         mark(FIRST_DATA_MARK);
     }
 }
+
+/// Sets a performance mark carrying `detail` (`performance.mark(name, { detail })`).
+pub fn mark_with_detail(name: &str, detail: &[(&str, wasm_bindgen::JsValue)]) {
+    use wasm_bindgen::JsCast;
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let object = js_sys::Object::new();
+    for (key, value) in detail {
+        let _ = js_sys::Reflect::set(&object, &(*key).into(), value);
+    }
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"detail".into(), &object);
+    if let Some(mark) = js_sys::Reflect::get(&performance, &"mark".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    {
+        let _ = mark.call2(&performance, &name.into(), &options);
+    }
+}

@@ -6,6 +6,7 @@ pub mod discovery;
 pub mod error;
 pub mod gateways;
 pub mod legacy;
+pub mod pod_logs;
 pub mod prometheus;
 pub mod watch;
 

@@ -299,14 +299,51 @@ pub async fn read_lines(
     silence_ms: Option<u32>,
     mut on_line: impl FnMut(&str) -> bool,
 ) -> ReadEnd {
-    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-    let decoder = match TextDecoder::new() {
-        Ok(d) => d,
-        Err(_) => return ReadEnd::Failed(String::new()),
+    let Ok(decoder) = TextDecoder::new() else {
+        return ReadEnd::Failed(String::new());
     };
     let options = TextDecodeOptions::new();
     options.set_stream(true);
     let mut lines = LineBuffer::default();
+    let mut failure = None;
+    let mut refused = false;
+    let end = read_chunks(stream, stopped, silence_ms, |bytes| {
+        let text = decoder
+            .decode_with_js_u8_array_and_options(bytes, &options)
+            .unwrap_or_default();
+        match lines.push(&text) {
+            Ok(complete) => {
+                refused = !complete.iter().all(|line| on_line(line));
+                !refused
+            }
+            Err(message) => {
+                failure = Some(message);
+                false
+            }
+        }
+    })
+    .await;
+    if let Some(message) = failure {
+        return ReadEnd::Failed(message);
+    }
+    if matches!(end, ReadEnd::Closed) && !refused {
+        if let Some(rest) = lines.finish() {
+            on_line(&rest);
+        }
+    }
+    end
+}
+
+/// Reads a byte stream chunk by chunk, calling `on_chunk` for each until it returns false (then
+/// the stream is cancelled and the result is [`ReadEnd::Closed`]). `silence_ms`: a stream that
+/// sends nothing for this long is cancelled ([`ReadEnd::Silent`]).
+pub async fn read_chunks(
+    stream: web_sys::ReadableStream,
+    stopped: &Cell<bool>,
+    silence_ms: Option<u32>,
+    mut on_chunk: impl FnMut(&Uint8Array) -> bool,
+) -> ReadEnd {
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     loop {
         if stopped.get() {
             let _ = reader.cancel();
@@ -336,29 +373,17 @@ pub async fn read_lines(
             .and_then(|d| d.as_bool())
             .unwrap_or(true);
         if done {
-            if let Some(rest) = lines.finish() {
-                on_line(&rest);
-            }
             return ReadEnd::Closed;
+        }
+        if stopped.get() {
+            let _ = reader.cancel();
+            return ReadEnd::Aborted;
         }
         let value = Reflect::get(&chunk, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
         let bytes: Uint8Array = value.unchecked_into();
-        let text = decoder
-            .decode_with_js_u8_array_and_options(&bytes, &options)
-            .unwrap_or_default();
-        match lines.push(&text) {
-            Ok(complete) => {
-                for line in complete {
-                    if !on_line(&line) {
-                        let _ = reader.cancel();
-                        return ReadEnd::Closed;
-                    }
-                }
-            }
-            Err(message) => {
-                let _ = reader.cancel();
-                return ReadEnd::Failed(message);
-            }
+        if !on_chunk(&bytes) {
+            let _ = reader.cancel();
+            return ReadEnd::Closed;
         }
     }
 }
@@ -427,7 +452,7 @@ pub async fn sleep(ms: u32, signal: Option<&AbortSignal>) {
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn lines_are_split_across_chunks() {
         let mut b = LineBuffer::default();
         assert_eq!(b.push("{\"a\":").unwrap(), Vec::<String>::new());
@@ -438,7 +463,7 @@ mod tests {
         assert_eq!(b.finish(), None);
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn line_buffer_is_bounded() {
         let mut b = LineBuffer::default();
         let big = "x".repeat(MAX_LINE_BYTES + 1);
@@ -446,7 +471,7 @@ mod tests {
         assert_eq!(b.push("ok\n").unwrap(), vec!["ok"]);
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test(unsupported = test)]
     fn watch_events_decode() {
         use k8s_openapi::api::core::v1::Namespace;
         let added: WatchEvent<Namespace> =

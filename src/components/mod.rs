@@ -24,5 +24,6 @@ pub mod replicas_card;
 pub mod shell;
 pub mod side_nav;
 pub mod sync_badge;
+pub mod virtual_rows;
 pub mod working_namespace_note;
 pub mod yaml_view;

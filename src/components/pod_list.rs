@@ -43,6 +43,8 @@ pub fn PodList(
     node_ip: Callback<String, Option<String>>,
     /// The link to a pod's metrics (the Monitoring tab filtered to it).
     monitoring_link: Callback<String, String>,
+    /// The link to a pod's logs (the Gateway Logs tab showing that pod).
+    logs_link: Callback<String, String>,
 ) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let expanded = RwSignal::new(BTreeSet::<String>::new());
@@ -125,6 +127,7 @@ pub fn PodList(
                                         <td class="pod-row__name">
                                             <span data-testid="pod-name">{pod.name().to_string()}</span>
                                             <a class="pod-row__link" data-testid="pod-monitoring" href=monitoring_link.run(pod.name().to_string())>{move || t("POD_METRICS")}</a>
+                                            <a class="pod-row__link" data-testid="pod-logs" href=logs_link.run(pod.name().to_string())>{move || t("POD_LOGS")}</a>
                                         </td>
                                         <td><span class=badge(pod.health()) data-testid="pod-status">{pod.status_text()}</span></td>
                                         <td data-testid="pod-ready">{format!("{ready}/{total}")}</td>

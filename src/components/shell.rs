@@ -74,7 +74,7 @@ fn LanguageSwitch() -> impl IntoView {
                 prop:value=move || i18n.locale.get().code()
                 on:change=move |ev| {
                     if let Some(locale) = Locale::from_code(&event_target_value(&ev)) {
-                        i18n.locale.set(locale);
+                        i18n.switch(locale);
                     }
                 }
             >

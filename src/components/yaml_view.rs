@@ -9,7 +9,6 @@ use gateway_model::yaml::{lines, to_yaml, TokenKind, YamlLine};
 use leptos::prelude::*;
 use serde_json::Value;
 use thaw::{Button, ButtonAppearance};
-use wasm_bindgen::JsCast;
 
 use crate::i18n::{t, tr};
 
@@ -83,7 +82,7 @@ pub fn YamlView(
     };
     let download = move |_| {
         let text = object.with_untracked(download_text);
-        save_file(&file_name.get_untracked(), &text);
+        crate::download::save_file(&file_name.get_untracked(), &text, "application/yaml");
     };
     let toggle = move |i: usize| {
         folded.update(|f| {
@@ -157,34 +156,4 @@ fn render_lines(
         };
     }
     out
-}
-
-/// Offers `text` as a file download named `name`.
-fn save_file(name: &str, text: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/yaml");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(a) = document.create_element("a") {
-        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
-            a.set_href(&url);
-            a.set_download(name);
-            a.click();
-        }
-    }
-    // (revoked later: revoking at once can cancel the download in some browsers)
-    set_timeout(
-        move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        },
-        std::time::Duration::from_secs(10),
-    );
 }

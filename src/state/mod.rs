@@ -9,5 +9,6 @@ pub mod legacy;
 pub mod live;
 pub mod namespaces;
 pub mod permissions;
+pub mod pod_logs;
 pub mod service_view;
 pub mod working_namespace;

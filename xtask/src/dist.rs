@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use crate::util::{root, run_in};
 
 /// The binary, its js glue and its wasm share this name.
-const APP: &str = "gateway-console";
+pub const APP: &str = "gateway-console";
 /// binaryen feature flags of rustc 1.95's wasm32 output (as in index.html for trunk).
 const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-reference-types",
@@ -257,6 +257,20 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 fn start_js() -> String {
     format!(
         r#"import init from './{APP}.js';
+// translations that are not compiled in (Chinese): `<code>.json` next to this file, fetched
+// once; started here already when the page will need it
+const catalogues = new Map();
+window.__gatewayConsoleCatalogue = (code) => {{
+  if (!catalogues.has(code)) {{
+    catalogues.set(code, fetch(new URL(`./${{code}}.json`, import.meta.url)).then((r) =>
+      r.ok ? r.text() : Promise.reject(new Error(`${{code}}.json: HTTP ${{r.status}}`))));
+  }}
+  return catalogues.get(code);
+}};
+try {{
+  const preferred = localStorage.getItem('gateway-console.locale') || navigator.language || '';
+  if (/^zh\b/i.test(preferred)) window.__gatewayConsoleCatalogue('zh').catch(() => {{}});
+}} catch (_) {{ /* no storage: the app decides */ }}
 init({{ module_or_path: new URL('./{APP}_bg.wasm', import.meta.url) }}).catch((error) => {{
   console.error(error);
   const box = document.createElement('section');
@@ -336,6 +350,9 @@ pub fn dist(opts: &DistOptions) -> Result<(), String> {
     let root = root();
     let pkg = build_wasm()?;
     std::fs::write(pkg.join("start.js"), start_js()).map_err(|e| e.to_string())?;
+    // the catalogues the split build does not compile in (see `i18n::Locale::source`)
+    let zh = root.join("locales/zh.json");
+    io(&zh, std::fs::copy(&zh, pkg.join("zh.json")))?;
     let files = files_under(&pkg)?;
     let build_id = hex(files.iter().fold(FNV_OFFSET, |h, (name, data)| {
         fnv(data, fnv(name.as_bytes(), h))

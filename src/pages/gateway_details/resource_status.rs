@@ -50,9 +50,21 @@ pub fn ResourceStatusTab(context: DetailsContext) -> impl IntoView {
     );
     // (a plain link: prefixed with the router base, as <A> does)
     let router_base = crate::config::use_config().config.router_base.clone();
+    let logs = crate::routes::gateway_details_tab(
+        &namespace,
+        &name,
+        crate::routes::DetailsTab::GatewayLogs,
+    );
+    let logs_base = router_base.clone();
     let monitoring_link = Callback::new(move |pod: String| {
         format!(
             "{router_base}{base}?pod={}",
+            String::from(js_sys::encode_uri_component(&pod))
+        )
+    });
+    let logs_link = Callback::new(move |pod: String| {
+        format!(
+            "{logs_base}{logs}?pods={}",
             String::from(js_sys::encode_uri_component(&pod))
         )
     });
@@ -90,6 +102,6 @@ pub fn ResourceStatusTab(context: DetailsContext) -> impl IntoView {
         </div>
         <div class="tab-toolbar"><SyncBadge state=pods.sync/></div>
         {move || pods.initial_error.get().map(|error| view! { <InlineError error/> })}
-        <PodList pods=pod_list node_ip monitoring_link/>
+        <PodList pods=pod_list node_ip monitoring_link logs_link/>
     }
 }
