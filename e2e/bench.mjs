@@ -9,6 +9,7 @@ import { chromium as pw } from '@playwright/test';
 import { chromium } from './playwright.config.mjs';
 import { ROOT, launch, stopAll, stopAllOnSignals } from './harness.mjs';
 import { runLogBench } from './bench-logs.mjs';
+import { runMonitoringBench } from './bench-monitoring.mjs';
 import { FIRST_PAINT_TARGET, FIRST_PAINT_LIMIT, fetchedFiles, sizes, total, waitForFirstData, shortName } from './first-paint.mjs';
 
 stopAllOnSignals();
@@ -159,6 +160,8 @@ Machine: ${os.cpus().length} cores; measured ${new Date().toISOString().slice(0,
   // the Logs tab against xterm.js and plain JS (its own devclusters, the same browser)
   const logs = await runLogBench(browser);
   md += '\n' + logs.md;
+  // the Monitoring tab against a real Prometheus (its own devcluster, the same browser)
+  md += '\n' + (await runMonitoringBench(browser)).md;
 } finally {
   await browser.close();
   await stopAll();

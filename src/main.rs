@@ -9,7 +9,8 @@ fn main() {
     if locale.is_ready() {
         leptos::mount::mount_to_body(gateway_console::app::App);
     } else {
-        leptos::task::spawn_local(async move {
+        // (leptos' executor starts with the mount: a plain wasm-bindgen task before it)
+        wasm_bindgen_futures::spawn_local(async move {
             let _ = gateway_console::i18n::load(locale).await;
             leptos::mount::mount_to_body(gateway_console::app::App);
         });

@@ -12,7 +12,7 @@ test.afterEach(stopAll);
 const CS = 'kubesphere-controls-system';
 const CLUSTER_GW = 'kubesphere-router-kubesphere-system';
 const DETAILS = `/gateways/${CS}/${CLUSTER_GW}`;
-const TABS = ['monitors', 'resource-status', 'gateway-configs', 'events', 'metadata'];
+const TABS = ['monitors', 'resource-status', 'gateway-configs', 'logs', 'events', 'metadata'];
 
 const gatewayJson = async (env, name = CLUSTER_GW) =>
   JSON.parse(await kubectl(env.cluster, ['get', 'gateway', '-n', CS, name, '-o', 'json', '--show-managed-fields']));
