@@ -458,10 +458,12 @@ pub fn LogsTab(context: DetailsContext) -> impl IntoView {
         <div class="logs-tab" data-testid="logs-tab">
             <SourceBar state update pod_names session budget/>
             <FilterBar state update query_error hit_count current_hit go_hit/>
-            <StatusLine session pods=pod_names state row_count filtering new_lines to_end download/>
+            <div class="logs-status-row">
+                <SyncBadge state=pods.sync/>
+                <StatusLine session pods=pod_names state row_count filtering new_lines to_end download/>
+            </div>
             {move || pods.initial_error.get().map(|error| view! { <InlineError error/> })}
             <div class="logs-view">
-                <div class="tab-toolbar logs-sync"><SyncBadge state=pods.sync/></div>
                 {move || if state.with(|s| s.table) {
                     view! { <AccessTable session rows version row_count update/> }.into_any()
                 } else {
@@ -862,6 +864,7 @@ fn StatusLine(
         session.with_buffer(|b| b.dropped()).unwrap_or(0)
     };
     view! {
+        <div class="logs-status-col">
         <div class="logs-status" data-testid="logs-status">
             <span data-testid="logs-summary">{summary}</span>
             {move || filtering.get().then(|| view! { <span class="muted">{t("LOGS_FILTERING")}</span> })}
@@ -889,6 +892,7 @@ fn StatusLine(
                     {retrying.then(|| view! { <span class="muted">" — "{t("LOGS_RECONNECTING")}</span> })}
                 </p>
             }}).collect_view()}
+        </div>
         </div>
     }
 }
