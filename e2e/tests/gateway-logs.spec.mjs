@@ -172,7 +172,7 @@ test('more pods than connections: some are followed, the page says so; a chosen 
 });
 
 test('hostile log lines stay text: markup, script, ANSI colours as styles, right-to-left isolated', async ({ page }) => {
-  const env = await launch({ scenario: 'hostile' });
+  const env = await launch({ scenario: 'hostile', args: ['--log-lines', '3000'] });
   let dialogs = 0;
   page.on('dialog', (d) => { dialogs += 1; d.dismiss(); });
   await page.goto(env.url + LOGS + '?follow=0&q=script');
