@@ -14,6 +14,36 @@ use crate::pages::not_found::NotFoundPage;
 /// Cluster → Gateway Settings (the landing page).
 pub const CLUSTER_GATEWAYS: &str = "/clusters/gateways";
 
+/// Replaces the current page's query with `pairs` (a history replace, no scroll): view settings
+/// kept in the URL (Monitoring's range and pod, the Logs tab's view).
+pub fn replace_query<K: AsRef<str>, V: AsRef<str>>(
+    navigate: &dyn Fn(&str, leptos_router::NavigateOptions),
+    pairs: impl IntoIterator<Item = (K, V)>,
+) {
+    let query = pairs
+        .into_iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                k.as_ref(),
+                String::from(js_sys::encode_uri_component(v.as_ref()))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    navigate(
+        &format!("{path}{}{query}", if query.is_empty() { "" } else { "?" }),
+        leptos_router::NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..leptos_router::NavigateOptions::default()
+        },
+    );
+}
+
 /// Cluster → Gateway Settings on the tab `tab` (`cluster` or `project`).
 pub fn cluster_gateways_tab(tab: &str) -> String {
     format!("{CLUSTER_GATEWAYS}?tab={tab}")

@@ -22,7 +22,6 @@ use kube_core::params::ListParams;
 use kube_core::{Request, Resource};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
 use super::DetailsContext;
 use crate::api::use_client;
@@ -190,25 +189,7 @@ pub fn LogsTab(context: DetailsContext) -> impl IntoView {
     // the view, from the URL; every change is written back to it (replacing the entry)
     let state = Memo::new(move |_| query_map.with(|q| LogViewState::from_query(|k| q.get(k))));
     let write = move |next: LogViewState| {
-        let query = next
-            .to_query_pairs()
-            .into_iter()
-            .map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(&v))))
-            .collect::<Vec<_>>()
-            .join("&");
-        let path = web_sys::window()
-            .and_then(|w| w.location().pathname().ok())
-            .unwrap_or_default();
-        navigate.with_value(|n| {
-            n(
-                &format!("{path}{}{query}", if query.is_empty() { "" } else { "?" }),
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..NavigateOptions::default()
-                },
-            )
-        });
+        navigate.with_value(|n| crate::routes::replace_query(n, next.to_query_pairs()));
     };
     let update = move |f: &dyn Fn(&mut LogViewState)| {
         let mut next = state.get_untracked();
@@ -456,7 +437,7 @@ pub fn LogsTab(context: DetailsContext) -> impl IntoView {
 
     view! {
         <div class="logs-tab" data-testid="logs-tab">
-            <SourceBar state update pod_names session budget/>
+            <SourceBar state update pod_names/>
             <FilterBar state update query_error hit_count current_hit go_hit/>
             <div class="logs-status-row">
                 <SyncBadge state=pods.sync/>
@@ -465,7 +446,7 @@ pub fn LogsTab(context: DetailsContext) -> impl IntoView {
             {move || pods.initial_error.get().map(|error| view! { <InlineError error/> })}
             <div class="logs-view">
                 {move || if state.with(|s| s.table) {
-                    view! { <AccessTable session rows version row_count update/> }.into_any()
+                    view! { <AccessTable session rows version row_count/> }.into_any()
                 } else {
                     view! {
                         <VirtualRows
@@ -496,10 +477,7 @@ fn SourceBar(
     state: Memo<LogViewState>,
     update: impl Fn(&dyn Fn(&mut LogViewState)) + Copy + Send + Sync + 'static,
     pod_names: Memo<Vec<String>>,
-    session: LogSession,
-    budget: usize,
 ) -> impl IntoView {
-    let _ = session;
     let windows: Vec<(String, &'static str, LogWindow)> = vec![
         (
             "tail-100".into(),
@@ -553,7 +531,6 @@ fn SourceBar(
             })
             .unwrap_or_else(|| "custom".into())
     };
-    let _ = budget;
     view! {
         <div class="logs-bar" data-testid="logs-source">
             <label class="logs-field">
@@ -905,7 +882,6 @@ fn AccessTable(
     rows: StoredValue<FilterView, LocalStorage>,
     version: RwSignal<u64>,
     row_count: RwSignal<usize>,
-    update: impl Fn(&dyn Fn(&mut LogViewState)) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let sort = RwSignal::new((Column::Time, true));
     // a clicked status, path or upstream: the rows with exactly that value
@@ -941,7 +917,6 @@ fn AccessTable(
         table_version.update(|v| *v += 1);
     });
     let filter_by = move |column: Column, value: String| field_filter.set(Some((column, value)));
-    let _ = update;
     let render = Callback::new(move |i: usize| {
         table
             .try_with_value(|t| {

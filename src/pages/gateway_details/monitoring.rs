@@ -16,7 +16,6 @@ use kube_core::params::ListParams;
 use kube_core::{Request, Resource};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use thaw::{Button, ButtonAppearance};
 
 use super::DetailsContext;
@@ -184,24 +183,7 @@ pub fn MonitoringTab(context: DetailsContext) -> impl IntoView {
                 .collect()
         });
         params.extend(add.into_iter().map(|(k, v)| (k.to_string(), v)));
-        let query = params
-            .iter()
-            .map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(v))))
-            .collect::<Vec<_>>()
-            .join("&");
-        let path = web_sys::window()
-            .and_then(|w| w.location().pathname().ok())
-            .unwrap_or_default();
-        navigate.with_value(|n| {
-            n(
-                &format!("{path}{}{query}", if query.is_empty() { "" } else { "?" }),
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..NavigateOptions::default()
-                },
-            )
-        });
+        navigate.with_value(|n| crate::routes::replace_query(n, params));
     };
     let set = move |key: &str, value: Option<String>, drop: &[&str]| {
         let mut remove = drop.to_vec();
