@@ -141,6 +141,8 @@ test('the download is what is shown, and all of it', async ({ page }) => {
   const env = await launch(HISTORY);
   await page.goto(env.url + LOGS + '?follow=0&q=GET');
   await expect(lines(page).first()).toBeVisible();
+  // both pods' windows in (1,000 lines each), then read what is shown
+  await expect.poll(async () => (await counts(page))[1]).toBe(2000);
   const [shown, total] = await counts(page);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('logs-download').click()]);
   expect(download.suggestedFilename()).toMatch(new RegExp(`^${CLUSTER_GW}-logs-\\d{8}-\\d{6}\\.log$`));
